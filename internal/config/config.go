@@ -1,0 +1,165 @@
+// Package config reads releasegate's settings from RG_* environment
+// variables (each may instead name a file with RG_*_FILE, for secrets
+// mounted by an orchestrator); command-line flags override them.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// Config is every setting. Zero values mean the embedded defaults.
+type Config struct {
+	Addr         string // RG_ADDR, default 127.0.0.1:8080
+	DataDir      string // RG_DATA_DIR, default ./data
+	DatabaseURL  string // RG_DATABASE_URL: postgres://… (empty: SQLite in DataDir)
+	RedisURL     string // RG_REDIS_URL (empty: embedded queue)
+	QueueAddr    string // RG_QUEUE_ADDR: embedded queue's loopback address, default 127.0.0.1:0
+	S3Endpoint   string // RG_S3_ENDPOINT (empty: blobs in DataDir/blobs)
+	S3Bucket     string // RG_S3_BUCKET, default releasegate
+	S3AccessKey  string // RG_S3_ACCESS_KEY
+	S3SecretKey  string // RG_S3_SECRET_KEY
+	S3Region     string // RG_S3_REGION
+	S3UseTLS     bool   // RG_S3_USE_TLS, default true
+	MaxUploadMB  int    // RG_MAX_UPLOAD_MB, default 100
+	MaxPages     int    // RG_MAX_PAGES, default 2000
+	MaxExpandMB  int    // RG_MAX_EXPANDED_MB: decompressed content allowed per document, default 1024
+	Concurrency  int    // RG_WORKER_CONCURRENCY, default 4
+	LogLevel     string // RG_LOG_LEVEL: debug, info, warn, error
+	SecureCookie bool   // RG_SECURE_COOKIES: set when served over HTTPS
+}
+
+// Defaults returns the embedded defaults.
+func Defaults() Config {
+	return Config{Addr: "127.0.0.1:8080", DataDir: "./data", S3Bucket: "releasegate", S3UseTLS: true,
+		MaxUploadMB: 100, MaxPages: 2000, MaxExpandMB: 1024, Concurrency: 4, LogLevel: "info", QueueAddr: "127.0.0.1:0"}
+}
+
+// FromEnv reads the environment over the defaults. getenv is os.Getenv in
+// production and a map in tests.
+func FromEnv(getenv func(string) string) (Config, error) {
+	c := Defaults()
+	var errs []error
+	str := func(dst *string, name string) {
+		v, err := lookup(getenv, name)
+		if err != nil {
+			errs = append(errs, err)
+		} else if v != "" {
+			*dst = v
+		}
+	}
+	num := func(dst *int, name string) {
+		var s string
+		str(&s, name)
+		if s == "" {
+			return
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 {
+			errs = append(errs, fmt.Errorf("%s must be a positive whole number, not %q", name, s))
+			return
+		}
+		*dst = n
+	}
+	boolean := func(dst *bool, name string) {
+		var s string
+		str(&s, name)
+		if s == "" {
+			return
+		}
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s must be true or false, not %q", name, s))
+			return
+		}
+		*dst = b
+	}
+	str(&c.Addr, "RG_ADDR")
+	str(&c.DataDir, "RG_DATA_DIR")
+	str(&c.DatabaseURL, "RG_DATABASE_URL")
+	str(&c.RedisURL, "RG_REDIS_URL")
+	str(&c.QueueAddr, "RG_QUEUE_ADDR")
+	str(&c.S3Endpoint, "RG_S3_ENDPOINT")
+	str(&c.S3Bucket, "RG_S3_BUCKET")
+	str(&c.S3AccessKey, "RG_S3_ACCESS_KEY")
+	str(&c.S3SecretKey, "RG_S3_SECRET_KEY")
+	str(&c.S3Region, "RG_S3_REGION")
+	boolean(&c.S3UseTLS, "RG_S3_USE_TLS")
+	num(&c.MaxUploadMB, "RG_MAX_UPLOAD_MB")
+	num(&c.MaxPages, "RG_MAX_PAGES")
+	num(&c.MaxExpandMB, "RG_MAX_EXPANDED_MB")
+	num(&c.Concurrency, "RG_WORKER_CONCURRENCY")
+	str(&c.LogLevel, "RG_LOG_LEVEL")
+	boolean(&c.SecureCookie, "RG_SECURE_COOKIES")
+	if err := errors.Join(errs...); err != nil {
+		return c, err
+	}
+	return c, c.Validate()
+}
+
+// lookup reads NAME, or the file NAME_FILE points at (trailing newline
+// trimmed). Setting both is an error, so there is never a doubt which won.
+func lookup(getenv func(string) string, name string) (string, error) {
+	v, file := getenv(name), getenv(name+"_FILE")
+	if file == "" {
+		return v, nil
+	}
+	if v != "" {
+		return "", fmt.Errorf("set %s or %s_FILE, not both", name, name)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("%s_FILE: %w", name, err)
+	}
+	return strings.TrimRight(string(b), "\r\n"), nil
+}
+
+// Validate checks combinations.
+func (c Config) Validate() error {
+	if c.S3Endpoint != "" && (c.S3AccessKey == "" || c.S3SecretKey == "") {
+		return errors.New("RG_S3_ENDPOINT is set: set RG_S3_ACCESS_KEY and RG_S3_SECRET_KEY (or their _FILE forms) too")
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		return errors.New("RG_DATABASE_URL must be a postgres:// URL, or unset for the embedded SQLite database")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("RG_LOG_LEVEL must be debug, info, warn or error, not %q", c.LogLevel)
+	}
+	return nil
+}
+
+// Flags registers the common overrides on fs, writing into c.
+func (c *Config) Flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Addr, "addr", c.Addr, "HTTP listen address (RG_ADDR)")
+	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "directory for the embedded database, blobs and scratch files (RG_DATA_DIR)")
+	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "PostgreSQL URL; empty for embedded SQLite (RG_DATABASE_URL)")
+	fs.StringVar(&c.RedisURL, "redis-url", c.RedisURL, "Redis URL; empty for the embedded queue (RG_REDIS_URL)")
+	fs.IntVar(&c.Concurrency, "concurrency", c.Concurrency, "tasks processed at once (RG_WORKER_CONCURRENCY)")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (RG_LOG_LEVEL)")
+}
+
+// Redacted describes the configuration for the start-up log line, without
+// secrets or credentials in URLs.
+func (c Config) Redacted() map[string]any {
+	mode := func(set bool, real, embedded string) string {
+		if set {
+			return real
+		}
+		return embedded
+	}
+	return map[string]any{
+		"addr":          c.Addr,
+		"data_dir":      c.DataDir,
+		"records":       mode(c.DatabaseURL != "", "postgres", "sqlite"),
+		"queue":         mode(c.RedisURL != "", "redis", "embedded"),
+		"blobs":         mode(c.S3Endpoint != "", "s3", "directory"),
+		"max_upload_mb": c.MaxUploadMB,
+		"concurrency":   c.Concurrency,
+	}
+}

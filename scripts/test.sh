@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# make test: everything the test suite needs, on a fresh Debian machine.
+#  1. Debian packages the tests use (installed only when missing);
+#  2. Go modules;
+#  3. PostgreSQL, Redis and MinIO on free loopback ports (scripts/backends.sh);
+#  4. go vet and every test, on the embedded and the real backends.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v make >/dev/null || need+=(make)
+command -v curl >/dev/null || need+=(curl)
+if ((${#need[@]})); then
+	echo "installing ${need[*]}"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+export PATH="$PATH:/usr/local/go/bin:$(go env GOPATH 2>/dev/null || echo "$HOME/go")/bin"
+go mod download
+go vet ./...
+unformatted=$(gofmt -l cmd internal worker templates 2>/dev/null || true)
+if [[ -n "$unformatted" ]]; then
+	echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+exec scripts/backends.sh -- go test -count=1 -timeout 30m ./... "$@"
