@@ -3,9 +3,12 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"net/http"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -21,7 +24,19 @@ import (
 
 func TestMain(m *testing.M) {
 	api.DisableConfigDir()
+	if os.Getenv("RG_TEST_RUN_WORKER") == "1" {
+		workerMain()
+		os.Exit(0)
+	}
 	os.Exit(m.Run())
+}
+
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+func newStderrLogger() *slog.Logger {
+	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
 
 const wait = 2 * time.Minute // hang guard for asynchronous ingest, not a speed target
