@@ -11,9 +11,11 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"golang.org/x/sync/errgroup"
@@ -33,6 +35,7 @@ Usage:
   releasegate user list
   releasegate user token   --username NAME [--name LABEL] [--expires 720h]
   releasegate audit verify check the audit log's hash chain
+  releasegate health       --url URL: exit 0 when URL answers 200 (the container HEALTHCHECK)
 
 Configuration comes from RG_* environment variables (see the README);
 flags override them. Run "releasegate COMMAND -h" for a command's flags.
@@ -90,6 +93,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runUser(ctx, args, stdout, stderr)
 	case "audit":
 		return runAudit(ctx, args, stdout, stderr)
+	case "health":
+		return runHealth(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -177,5 +182,31 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	fmt.Fprintf(stdout, "database (%s) is at schema version %d\n", db.Dialect(), v)
+	return nil
+}
+
+// runHealth probes a URL; distroless images have no curl for HEALTHCHECK.
+func runHealth(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("releasegate health", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	url := fs.String("url", "http://127.0.0.1:8080/healthz", "URL to probe")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 4*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, *url, nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s answered %s", *url, res.Status)
+	}
+	fmt.Fprintln(stdout, "ok")
 	return nil
 }

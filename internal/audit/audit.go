@@ -34,18 +34,18 @@ const genesis = "000000000000000000000000000000000000000000000000000000000000000
 // states, sizes, reasons); never document text, names from documents,
 // passwords or tokens.
 type Entry struct {
-	Seq        int64
-	At         time.Time
-	ActorID    string // user id, or "system" for the worker
-	ActorRole  string
-	Action     string // noun.verb: "document.upload", "document.view", "case.update"
-	Outcome    string
-	CaseID     string
-	DocumentID string
-	Detail     map[string]string
-	RequestID  string
-	PrevHash   string
-	Hash       string
+	Seq        int64             `json:"seq"`
+	At         time.Time         `json:"at"`
+	ActorID    string            `json:"actor_id"` // user id, or "system" for the worker
+	ActorRole  string            `json:"actor_role"`
+	Action     string            `json:"action"` // noun.verb: "document.upload", "document.view", "case.update"
+	Outcome    string            `json:"outcome"`
+	CaseID     string            `json:"case_id,omitempty"`
+	DocumentID string            `json:"document_id,omitempty"`
+	Detail     map[string]string `json:"detail,omitempty"`
+	RequestID  string            `json:"request_id,omitempty"`
+	PrevHash   string            `json:"prev_hash"`
+	Hash       string            `json:"hash"`
 }
 
 // Log appends to and reads the audit chain.
