@@ -242,11 +242,15 @@ func (w *Worker) Sweep(ctx context.Context) (int, error) {
 // queue when its deadline passes).
 func (w *Worker) Run(ctx context.Context) error {
 	srv := asynq.NewServer(w.q.Opt, asynq.Config{
-		Concurrency:     w.cfg.Concurrency,
-		Queues:          queue.Queues,
-		Logger:          queue.Logger{L: w.log},
-		ShutdownTimeout: 20 * time.Second,
-		BaseContext:     func() context.Context { return context.WithoutCancel(ctx) },
+		Concurrency: w.cfg.Concurrency,
+		Queues:      queue.Queues,
+		// An idle worker looks for new work every 50 ms rather than asynq's
+		// default second: a person waits on each upload, and an idle poll
+		// costs Redis one cheap command.
+		TaskCheckInterval: 50 * time.Millisecond,
+		Logger:            queue.Logger{L: w.log},
+		ShutdownTimeout:   20 * time.Second,
+		BaseContext:       func() context.Context { return context.WithoutCancel(ctx) },
 	})
 	if err := srv.Start(w.Mux()); err != nil {
 		return fmt.Errorf("start worker: %w", err)
