@@ -1,0 +1,61 @@
+package config_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/releasegate/releasegate/internal/config"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaults(t *testing.T) {
+	c, err := config.FromEnv(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.DataDir != "./data" || c.MaxUploadMB != 100 || c.DatabaseURL != "" || c.RedisURL != "" || c.S3Endpoint != "" {
+		t.Fatalf("%+v", c)
+	}
+}
+
+func TestSecretsFromFiles(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "secret")
+	if err := os.WriteFile(f, []byte("s3cr3t\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.FromEnv(env(map[string]string{"RG_S3_ENDPOINT": "minio:9000", "RG_S3_ACCESS_KEY": "rg", "RG_S3_SECRET_KEY_FILE": f}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.S3SecretKey != "s3cr3t" {
+		t.Fatalf("secret %q", c.S3SecretKey)
+	}
+	if _, ok := c.Redacted()["s3_secret_key"]; ok {
+		t.Fatal("secret in the redacted view")
+	}
+}
+
+func TestBadConfigSaysWhatToFix(t *testing.T) {
+	cases := []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"RG_MAX_UPLOAD_MB": "lots"}, "RG_MAX_UPLOAD_MB must be a positive whole number"},
+		{map[string]string{"RG_S3_ENDPOINT": "minio:9000"}, "set RG_S3_ACCESS_KEY and RG_S3_SECRET_KEY"},
+		{map[string]string{"RG_DATABASE_URL": "mysql://x"}, "must be a postgres:// URL"},
+		{map[string]string{"RG_S3_SECRET_KEY": "a", "RG_S3_SECRET_KEY_FILE": "/x"}, "not both"},
+		{map[string]string{"RG_S3_SECRET_KEY_FILE": "/does/not/exist"}, "RG_S3_SECRET_KEY_FILE"},
+		{map[string]string{"RG_LOG_LEVEL": "loud"}, "RG_LOG_LEVEL"},
+		{map[string]string{"RG_S3_USE_TLS": "maybe"}, "RG_S3_USE_TLS must be true or false"},
+	}
+	for _, tc := range cases {
+		_, err := config.FromEnv(env(tc.env))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err %v, want %q", tc.env, err, tc.want)
+		}
+	}
+}
