@@ -70,7 +70,9 @@ func TestAccessMatrix(t *testing.T) {
 			}
 			return c.Do("DELETE", "/api/v1/cases/"+caseID+"/allocations/"+id, nil)
 		}, map[string]int{"sw": 403, "mgr": 204, "other": 403, "legal": 403, "admin": 204, "anon": 401}},
-		{"GET case documents", func(c *apptest.Client) *apptest.Response { return c.Do("GET", "/api/v1/cases/"+caseID+"/documents", nil) },
+		{"GET case documents", func(c *apptest.Client) *apptest.Response {
+			return c.Do("GET", "/api/v1/cases/"+caseID+"/documents", nil)
+		},
 			map[string]int{"sw": 200, "mgr": 200, "other": 403, "legal": 403, "admin": 403, "anon": 401}},
 		{"POST case documents", up1,
 			map[string]int{"sw": 202, "mgr": 202, "other": 403, "legal": 403, "admin": 403, "anon": 401}},

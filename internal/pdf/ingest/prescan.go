@@ -11,17 +11,19 @@ import (
 // in-memory buffer: cross-reference streams (with a fixed 512 MiB cap that
 // the configuration does not reach), object streams (capped by
 // Configuration.Limits.MaxDecodeBytes) and, for encrypted files, plaintext
-// metadata it probes. Page content streams, fonts and images are only
-// decoded later, by whoever asks. A small Flate stream of zeros can expand a
-// thousandfold, so the only safe order is to measure first: prescan walks
-// every "N G obj … stream" in the raw bytes (stream data included, so a
-// decoy cannot hide one), decodes each stream through a
-// counting sink that holds nothing, and refuses the file once the total
-// passes Limits.MaxDecompressedBytes. It also counts objects (including those
+// metadata it probes. Validation decodes XMP metadata (512 MiB cap). Page
+// content streams, fonts and images are only decoded later, by whoever
+// asks. A small Flate stream of zeros can expand a thousandfold, so the only
+// safe order is to measure first: prescan walks every "N G obj … stream" in
+// the raw bytes (looking inside stream data too, so that a stream with a
+// false /Length cannot hide one), decodes each stream through a counting
+// sink that holds nothing, and refuses the file once the total passes
+// Limits.MaxDecompressedBytes. It also counts objects (including those
 // packed in object streams) against Limits.MaxObjects.
 //
-// Streams of an encrypted file are ciphertext here and decode to little; they
-// are counted again after pdfcpu has decrypted them (countStreams), before
+// Streams of an encrypted file are ciphertext here and decode to little, and
+// a filter named by reference cannot be followed here; countStreams measures
+// such streams again once pdfcpu has decrypted and resolved them, before
 // anything decodes them in full.
 
 // prescan fails with a *SizeLimitError when the raw file would decode to
