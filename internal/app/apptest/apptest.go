@@ -9,7 +9,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -17,7 +16,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -342,15 +340,3 @@ func (c *Client) WaitDocument(id string, timeout time.Duration) map[string]any {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
-
-// Fixture writes data to a file in a temporary directory (for CLI tests).
-func Fixture(t testing.TB, name string, data []byte) string {
-	p := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(p, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-// Sprintf is fmt.Sprintf, re-exported to keep test imports short.
-var Sprintf = fmt.Sprintf
