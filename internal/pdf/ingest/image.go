@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"image"
+	"image/color"
 	_ "image/jpeg" // register for image.DecodeConfig
 	_ "image/png"  // register for image.DecodeConfig
 	"io"
@@ -21,9 +22,9 @@ import (
 //
 // Before anything decodes pixels, every frame's dimensions are read from its
 // header and checked: no frame may exceed 100 megapixels, the frames'
-// decoded size (4 bytes a pixel) counts against Limits.MaxDecompressedBytes
-// and the number of TIFF frames against Limits.MaxPages. A TIFF whose frames
-// form a loop is ErrDamaged.
+// decoded size counts against Limits.MaxDecompressedBytes and the number of
+// TIFF frames against Limits.MaxPages. A TIFF whose frames form a loop, or
+// whose sizes are ambiguous, is ErrDamaged.
 func FromImage(ctx context.Context, in, out string, lim Limits) (Info, error) {
 	data, err := readInput(in, out)
 	if err != nil {
@@ -79,24 +80,41 @@ func imageToPDF(data []byte, lim Limits) (pdf []byte, err error) {
 	return buf.Bytes(), nil
 }
 
-// frame is the size of one image in a file.
-type frame struct{ w, h int64 }
+// frame is the size of one image in a file, and how many bytes a pixel
+// takes once decoded (0 when the image is embedded without decoding).
+type frame struct{ w, h, bytesPerPixel int64 }
 
 // checkImage reads the frame sizes from the headers and checks them
-// against the limits.
+// against the limits, before any decoder allocates pixels.
 func checkImage(data []byte, kind Kind, lim Limits) error {
 	var frames []frame
-	if kind == KindTIFF {
+	switch kind {
+	case KindTIFF:
 		var err error
 		if frames, err = tiffFrames(data, lim.MaxPages); err != nil {
 			return err
 		}
-	} else {
+	default:
 		c, _, err := image.DecodeConfig(bytes.NewReader(data))
 		if err != nil {
 			return fmt.Errorf("read image header: %w: %w", ErrDamaged, err)
 		}
-		frames = []frame{{int64(c.Width), int64(c.Height)}}
+		f := frame{w: int64(c.Width), h: int64(c.Height), bytesPerPixel: 4}
+		switch c.ColorModel {
+		case color.GrayModel:
+			f.bytesPerPixel = 1
+		case color.Gray16Model:
+			f.bytesPerPixel = 2
+		case color.RGBA64Model, color.NRGBA64Model:
+			f.bytesPerPixel = 8
+		}
+		if _, ok := c.ColorModel.(color.Palette); ok {
+			f.bytesPerPixel = 1
+		}
+		if kind == KindJPEG {
+			f.bytesPerPixel = 0 // pdfcpu embeds a JPEG as it is
+		}
+		frames = []frame{f}
 	}
 	var total int64
 	for _, f := range frames {
@@ -107,7 +125,7 @@ func checkImage(data []byte, kind Kind, lim Limits) error {
 		if px > maxImagePixels {
 			return &SizeLimitError{Resource: ResourceImagePixels, Got: px, Max: maxImagePixels}
 		}
-		total += 4 * px
+		total += f.bytesPerPixel * px
 		if total > lim.MaxDecompressedBytes {
 			return &SizeLimitError{Resource: ResourceDecodedBytes, Got: total, Max: lim.MaxDecompressedBytes}
 		}
@@ -115,9 +133,20 @@ func checkImage(data []byte, kind Kind, lim Limits) error {
 	return nil
 }
 
-// tiffFrames walks a TIFF's chain of image file directories and returns each
-// frame's width and length. More than maxFrames frames is ErrTooManyPages; a
-// chain that loops, or a directory outside the file, is ErrDamaged.
+// TIFF tags read by tiffFrames.
+const (
+	tagImageWidth      = 256
+	tagImageLength     = 257
+	tagBitsPerSample   = 258
+	tagPhotometric     = 262
+	tagSamplesPerPixel = 277
+)
+
+// tiffFrames walks a TIFF's chain of image file directories, as pdfcpu's
+// import does, and returns each frame's size. More than maxFrames frames is
+// ErrTooManyPages. A chain that loops, a directory outside the file, or a
+// width or length that is missing, repeated or not a single number is
+// ErrDamaged: the decoder would read such a value differently.
 func tiffFrames(data []byte, maxFrames int) ([]frame, error) {
 	if len(data) < 8 {
 		return nil, fmt.Errorf("tiff header: %w", ErrDamaged)
@@ -145,24 +174,9 @@ func tiffFrames(data []byte, maxFrames int) ([]frame, error) {
 		if end+4 > int64(len(data)) {
 			return nil, fmt.Errorf("tiff directory at %d truncated: %w", off, ErrDamaged)
 		}
-		var f frame
-		for e := off + 2; e < end; e += 12 {
-			tag, typ := bo.Uint16(data[e:]), bo.Uint16(data[e+2:])
-			var v int64
-			switch typ {
-			case 3: // SHORT
-				v = int64(bo.Uint16(data[e+8:]))
-			case 4: // LONG
-				v = int64(bo.Uint32(data[e+8:]))
-			default:
-				continue
-			}
-			switch tag {
-			case 256:
-				f.w = v
-			case 257:
-				f.h = v
-			}
+		f, err := tiffFrame(data, bo, data[off+2:end])
+		if err != nil {
+			return nil, fmt.Errorf("tiff directory at %d: %w", off, err)
 		}
 		frames = append(frames, f)
 		if len(frames) > maxFrames {
@@ -174,6 +188,80 @@ func tiffFrames(data []byte, maxFrames int) ([]frame, error) {
 		return nil, fmt.Errorf("tiff has no images: %w", ErrDamaged)
 	}
 	return frames, nil
+}
+
+// tiffFrame reads one directory's entries.
+func tiffFrame(data []byte, bo binary.ByteOrder, entries []byte) (frame, error) {
+	var f frame
+	bits, samples, photometric := int64(1), int64(1), int64(0)
+	seen := map[uint16]bool{}
+	for e := 0; e+12 <= len(entries); e += 12 {
+		ent := entries[e : e+12]
+		tag := bo.Uint16(ent)
+		switch tag {
+		case tagImageWidth, tagImageLength, tagBitsPerSample, tagPhotometric, tagSamplesPerPixel:
+		default:
+			continue
+		}
+		if seen[tag] {
+			return f, fmt.Errorf("tag %d repeated: %w", tag, ErrDamaged)
+		}
+		seen[tag] = true
+		v, count, ok := tiffFirst(data, bo, ent)
+		if !ok || (tag == tagImageWidth || tag == tagImageLength) && count != 1 {
+			return f, fmt.Errorf("tag %d malformed: %w", tag, ErrDamaged)
+		}
+		switch tag {
+		case tagImageWidth:
+			f.w = v
+		case tagImageLength:
+			f.h = v
+		case tagBitsPerSample:
+			bits = v
+		case tagPhotometric:
+			photometric = v
+		case tagSamplesPerPixel:
+			samples = v
+		}
+	}
+	depth := int64(1)
+	if bits > 8 {
+		depth = 2
+	}
+	switch {
+	case photometric == 3: // palette
+		f.bytesPerPixel = 1
+	case samples >= 2: // decoded as RGBA, NRGBA or CMYK
+		f.bytesPerPixel = 4 * depth
+	default:
+		f.bytesPerPixel = depth
+	}
+	return f, nil
+}
+
+// tiffFirst returns the first value of a BYTE, SHORT or LONG entry, which
+// is stored in the entry when it fits and elsewhere in the file when not.
+func tiffFirst(data []byte, bo binary.ByteOrder, ent []byte) (v int64, count uint32, ok bool) {
+	size := map[uint16]int64{1: 1, 3: 2, 4: 4}[bo.Uint16(ent[2:])]
+	count = bo.Uint32(ent[4:])
+	if size == 0 || count == 0 {
+		return 0, count, false
+	}
+	p := ent[8:12]
+	if size*int64(count) > 4 {
+		off := int64(bo.Uint32(ent[8:]))
+		if off+size > int64(len(data)) {
+			return 0, count, false
+		}
+		p = data[off : off+size]
+	}
+	switch size {
+	case 1:
+		return int64(p[0]), count, true
+	case 2:
+		return int64(bo.Uint16(p)), count, true
+	}
+	return int64(bo.Uint32(p)), count, true
 }
 
 // countTIFFFrames finishes counting frames after the limit was passed, so
