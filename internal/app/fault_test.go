@@ -111,16 +111,7 @@ func waitAll(t *testing.T, env *apptest.Env, ids []string, state string, atLeast
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Minute) // hang guard only
 	for {
-		n := 0
-		for _, id := range ids {
-			d, err := env.App.Docs.Get(context.Background(), id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if string(d.State) == state {
-				n++
-			}
-		}
+		n := countState(t, env, ids, state)
 		if n >= atLeast {
 			return
 		}
