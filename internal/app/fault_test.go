@@ -134,9 +134,9 @@ func TestWorkerKilledMidIngest(t *testing.T) {
 	env := apptest.Start(t, apptest.Real, apptest.Options{NoWorker: true})
 	sw := env.User("sam", user.SocialWorker)
 	caseID := sw.NewCase("LA-0200", "none")
-	ids := uploadMany(t, sw, caseID, 50, 20)
+	ids := uploadMany(t, sw, caseID, 50, 200)
 	w1 := startWorkerProcess(t, env.Config)
-	waitAll(t, env, ids, "ready", 5)
+	waitAll(t, env, ids, "ready", 1)
 	if err := w1.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func TestQueueFlushed(t *testing.T) {
 		env := apptest.Start(t, mode, apptest.Options{WorkerTweak: func(c *worker.Config) { c.Concurrency = 1 }})
 		sw := env.User("sam", user.SocialWorker)
 		caseID := sw.NewCase("LA-0201", "none")
-		ids := uploadMany(t, sw, caseID, 30, 20)
+		ids := uploadMany(t, sw, caseID, 30, 100)
 		waitAll(t, env, ids, "ready", 1)
 		flush(t, env)
 		if n := countState(t, env, ids, "ready"); n == len(ids) {
