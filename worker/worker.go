@@ -46,17 +46,20 @@ func NewIngestTask(documentID string) (*asynq.Task, error) {
 		return nil, fmt.Errorf("encode ingest payload: %w", err)
 	}
 	return asynq.NewTask(TypeDocumentIngest, b,
-		asynq.TaskID(TypeDocumentIngest+":"+documentID),
+		asynq.TaskID(IngestTaskID(documentID)),
 		asynq.Queue(queue.Default),
 		asynq.MaxRetry(12),
 		asynq.Timeout(10*time.Minute)), nil
 }
 
-// Enqueue submits t. A task with the same id already waiting or running is
-// success (the work is in hand); one left archived after exhausting its
-// retries is deleted and submitted afresh, because the records still say
-// the work is unfinished.
-func Enqueue(ctx context.Context, q *queue.Queue, t *asynq.Task) error {
+// IngestTaskID is the queue id of a document's ingest task.
+func IngestTaskID(documentID string) string { return TypeDocumentIngest + ":" + documentID }
+
+// Enqueue submits t, whose asynq.TaskID option is id. A task with the same
+// id already waiting or running is success (the work is in hand); one left
+// archived after exhausting its retries is deleted and submitted afresh,
+// because the records still say the work is unfinished.
+func Enqueue(ctx context.Context, q *queue.Queue, t *asynq.Task, id string) error {
 	_, err := q.Client.EnqueueContext(ctx, t)
 	if !errors.Is(err, asynq.ErrTaskIDConflict) {
 		if err != nil {
@@ -64,7 +67,6 @@ func Enqueue(ctx context.Context, q *queue.Queue, t *asynq.Task) error {
 		}
 		return nil
 	}
-	id := taskID(t)
 	info, ierr := q.Inspector.GetTaskInfo(queue.Default, id)
 	if ierr != nil || info.State != asynq.TaskStateArchived {
 		return nil
@@ -76,13 +78,6 @@ func Enqueue(ctx context.Context, q *queue.Queue, t *asynq.Task) error {
 		return fmt.Errorf("enqueue %s: %w", t.Type(), err)
 	}
 	return nil
-}
-
-// taskID recovers the id NewIngestTask set; asynq keeps options private.
-func taskID(t *asynq.Task) string {
-	var p IngestPayload
-	_ = json.Unmarshal(t.Payload(), &p)
-	return t.Type() + ":" + p.DocumentID
 }
 
 // Worker handles tasks. Its dependencies arrive through New.
@@ -191,7 +186,7 @@ func (w *Worker) Reconcile(ctx context.Context) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		if err := Enqueue(ctx, w.q, t); err != nil {
+		if err := Enqueue(ctx, w.q, t, IngestTaskID(id)); err != nil {
 			return 0, err
 		}
 	}

@@ -45,7 +45,7 @@ func TestEnqueueIsIdempotent(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := worker.Enqueue(ctx, q, task); err != nil {
+			if err := worker.Enqueue(ctx, q, task, worker.IngestTaskID(id)); err != nil {
 				t.Fatalf("enqueue #%d: %v", i, err)
 			}
 		}
@@ -58,14 +58,14 @@ func TestEnqueueIsIdempotent(t *testing.T) {
 		}
 		// A task archived after exhausting its retries is replaced, since
 		// the records still say the work is unfinished.
-		if err := q.Inspector.ArchiveTask(queue.Default, worker.TypeDocumentIngest+":"+id); err != nil {
+		if err := q.Inspector.ArchiveTask(queue.Default, worker.IngestTaskID(id)); err != nil {
 			t.Fatal(err)
 		}
 		task, _ := worker.NewIngestTask(id)
-		if err := worker.Enqueue(ctx, q, task); err != nil {
+		if err := worker.Enqueue(ctx, q, task, worker.IngestTaskID(id)); err != nil {
 			t.Fatal(err)
 		}
-		info, err := q.Inspector.GetTaskInfo(queue.Default, worker.TypeDocumentIngest+":"+id)
+		info, err := q.Inspector.GetTaskInfo(queue.Default, worker.IngestTaskID(id))
 		if err != nil || info.State != asynq.TaskStatePending {
 			t.Fatalf("after re-enqueue of an archived task: %+v %v", info, err)
 		}

@@ -125,7 +125,7 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) error {
 	if d.State == document.Received {
 		t, err := worker.NewIngestTask(d.ID)
 		if err == nil {
-			err = worker.Enqueue(r.Context(), s.q, t)
+			err = worker.Enqueue(r.Context(), s.q, t, worker.IngestTaskID(d.ID))
 		}
 		if err != nil {
 			// The document is recorded; the reconciler enqueues it later.
