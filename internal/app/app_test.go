@@ -139,6 +139,7 @@ func TestBadInput(t *testing.T) {
 			{"encrypted, no password", ingesttest.EncryptedPDF(t, "s3cret-pass"), apptest.Receipt(), 202, "rejected", "password-protected"},
 			{"encrypted, wrong password", ingesttest.EncryptedPDF(t, "s3cret-pass"), pw("guess"), 202, "rejected", "password given does not open"},
 			{"encrypted, right password", ingesttest.EncryptedPDF(t, "s3cret-pass"), pw("s3cret-pass"), 202, "ready", ""},
+			{"password given for a plain PDF", good, pw("not-needed"), 202, "ready", ""},
 			{"decompression bomb", ingesttest.Bomb(t), apptest.Receipt(), 202, "rejected", "expands to more than"},
 			{"executable renamed .pdf", append([]byte("\x7fELF\x02\x01\x01\x00"), bytes.Repeat([]byte{0x90}, 4096)...), apptest.Receipt(), 415, "", "not a PDF or a scanned image"},
 			{"metadata missing", good, nil, 400, "", `part is missing`},
@@ -163,6 +164,9 @@ func TestBadInput(t *testing.T) {
 				}
 				if reason, _ := got["reject_reason"].(string); !strings.Contains(reason, tc.wantReason) {
 					t.Fatalf("reason %q, want it to say %q", reason, tc.wantReason)
+				}
+				if enc := bytes.Contains(tc.data, []byte("/Encrypt")); tc.wantState == "ready" && got["encrypted"] != enc {
+					t.Fatalf("encrypted = %v, want %v", got["encrypted"], enc)
 				}
 			})
 		}

@@ -73,7 +73,7 @@ func (s *Service) Create(ctx context.Context, a audit.Actor, caseID string, r Re
 	}
 	var working *blob.Spooled
 	if r.Password != "" && up.Kind == ingest.KindPDF {
-		w, err := s.decrypt(ctx, up.File, r.Password)
+		w, info, err := s.decrypt(ctx, up.File, r.Password)
 		switch {
 		case errors.Is(err, ingest.ErrWrongPassword), errors.Is(err, ingest.ErrDamaged), errors.Is(err, ingest.ErrTooLarge), errors.Is(err, ingest.ErrTooManyPages):
 			d.State, d.RejectReason = Rejected, ingest.Reason(err)
@@ -86,7 +86,7 @@ func (s *Service) Create(ctx context.Context, a audit.Actor, caseID string, r Re
 				s.dropOrphans(ctx, up.File.Key)
 				return Document{}, err
 			}
-			working, d.WorkingKey, d.Encrypted = w, w.Key, true
+			working, d.WorkingKey, d.Encrypted = w, w.Key, info.Encrypted
 		}
 	}
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
@@ -166,17 +166,19 @@ func (s *Service) dropOrphans(ctx context.Context, keys ...blob.Key) {
 }
 
 // decrypt makes the decrypted working copy of an encrypted PDF upload.
-func (s *Service) decrypt(ctx context.Context, sp *blob.Spooled, password string) (*blob.Spooled, error) {
+func (s *Service) decrypt(ctx context.Context, sp *blob.Spooled, password string) (*blob.Spooled, ingest.Info, error) {
 	dir, err := os.MkdirTemp(s.scratch, "decrypt-*")
 	if err != nil {
-		return nil, fmt.Errorf("make scratch directory: %w", err)
+		return nil, ingest.Info{}, fmt.Errorf("make scratch directory: %w", err)
 	}
 	defer os.RemoveAll(dir)
 	out := filepath.Join(dir, "working.pdf")
-	if _, err := ingest.Inspect(ctx, sp.Path, out, password, s.limits); err != nil {
-		return nil, err
+	info, err := ingest.Inspect(ctx, sp.Path, out, password, s.limits)
+	if err != nil {
+		return nil, info, err
 	}
-	return spoolFile(out, s.scratch)
+	w, err := spoolFile(out, s.scratch)
+	return w, info, err
 }
 
 // spoolFile re-spools a local file (a working copy ingest wrote) so it can
