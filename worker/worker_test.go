@@ -26,16 +26,10 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func eachMode(t *testing.T, f func(t *testing.T, mode apptest.Mode)) {
-	for _, m := range apptest.Modes(t) {
-		t.Run(string(m), func(t *testing.T) { f(t, m) })
-	}
-}
-
 // TestEnqueueIsIdempotent: the queue behaviour the reconciler relies on,
 // on the embedded queue and on Redis.
 func TestEnqueueIsIdempotent(t *testing.T) {
-	eachMode(t, func(t *testing.T, mode apptest.Mode) {
+	apptest.Each(t, func(t *testing.T, mode apptest.Mode) {
 		env := apptest.Start(t, mode, apptest.Options{NoWorker: true})
 		q := env.App.Queue
 		ctx := context.Background()
@@ -74,7 +68,7 @@ func TestEnqueueIsIdempotent(t *testing.T) {
 
 // TestSweepRemovesOnlyOldOrphans.
 func TestSweepRemovesOnlyOldOrphans(t *testing.T) {
-	eachMode(t, func(t *testing.T, mode apptest.Mode) {
+	apptest.Each(t, func(t *testing.T, mode apptest.Mode) {
 		env := apptest.Start(t, mode, apptest.Options{NoWorker: true})
 		ctx := context.Background()
 		put := func(s string) blob.Key {

@@ -41,14 +41,8 @@ func newStderrLogger() *slog.Logger {
 
 const wait = 2 * time.Minute // hang guard for asynchronous ingest, not a speed target
 
-func eachMode(t *testing.T, f func(t *testing.T, mode apptest.Mode)) {
-	for _, m := range apptest.Modes(t) {
-		t.Run(string(m), func(t *testing.T) { f(t, m) })
-	}
-}
-
 func TestUploadToReady(t *testing.T) {
-	eachMode(t, func(t *testing.T, mode apptest.Mode) {
+	apptest.Each(t, func(t *testing.T, mode apptest.Mode) {
 		env := apptest.Start(t, mode, apptest.Options{})
 		sw := env.User("sam", user.SocialWorker)
 		caseID := sw.NewCase("LA-0001", "child_in_need")
@@ -95,7 +89,7 @@ func TestUploadToReady(t *testing.T) {
 }
 
 func TestScansBecomePDFs(t *testing.T) {
-	eachMode(t, func(t *testing.T, mode apptest.Mode) {
+	apptest.Each(t, func(t *testing.T, mode apptest.Mode) {
 		env := apptest.Start(t, mode, apptest.Options{})
 		sw := env.User("sam", user.SocialWorker)
 		caseID := sw.NewCase("LA-0002", "none")
@@ -119,7 +113,7 @@ func TestScansBecomePDFs(t *testing.T) {
 // TestBadInput: every bad file gets a clear outcome, nothing panics and
 // nothing is left in storage that no record names.
 func TestBadInput(t *testing.T) {
-	eachMode(t, func(t *testing.T, mode apptest.Mode) {
+	apptest.Each(t, func(t *testing.T, mode apptest.Mode) {
 		env := apptest.Start(t, mode, apptest.Options{})
 		sw := env.User("sam", user.SocialWorker)
 		caseID := sw.NewCase("LA-0003", "care_order")
@@ -190,7 +184,7 @@ func TestUploadTooLarge(t *testing.T) {
 }
 
 func TestThousandPages(t *testing.T) {
-	eachMode(t, func(t *testing.T, mode apptest.Mode) {
+	apptest.Each(t, func(t *testing.T, mode apptest.Mode) {
 		env := apptest.Start(t, mode, apptest.Options{})
 		sw := env.User("sam", user.SocialWorker)
 		caseID := sw.NewCase("LA-0004", "none")

@@ -168,7 +168,7 @@ func countState(t *testing.T, env *apptest.Env, ids []string, state string) int 
 // TestQueueFlushed: the queue is emptied mid-run; the reconciler finds the
 // documents the records say are unfinished and brings each to ready once.
 func TestQueueFlushed(t *testing.T) {
-	eachMode(t, func(t *testing.T, mode apptest.Mode) {
+	apptest.Each(t, func(t *testing.T, mode apptest.Mode) {
 		env := apptest.Start(t, mode, apptest.Options{WorkerTweak: func(c *worker.Config) { c.Concurrency = 1 }})
 		sw := env.User("sam", user.SocialWorker)
 		caseID := sw.NewCase("LA-0201", "none")

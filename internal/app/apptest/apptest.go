@@ -50,6 +50,13 @@ func Modes(t testing.TB) []Mode {
 	return ms
 }
 
+// Each runs f once per mode as a subtest.
+func Each(t *testing.T, f func(t *testing.T, mode Mode)) {
+	for _, m := range Modes(t) {
+		t.Run(string(m), func(t *testing.T) { f(t, m) })
+	}
+}
+
 // RealAvailable reports whether the real backends are configured.
 func RealAvailable() bool {
 	return os.Getenv("RG_TEST_DATABASE_URL") != "" && os.Getenv("RG_TEST_REDIS_URL") != "" && os.Getenv("RG_TEST_S3_ENDPOINT") != ""
