@@ -258,17 +258,22 @@ start_postgres() {
 minio_live() { curl -fsS -o /dev/null --max-time 2 "http://$MINIO_ADDR/minio/health/live"; }
 redis_pong() { [[ $(redis-cli -h 127.0.0.1 -p "${REDIS_ADDR##*:}" ping 2>/dev/null) == PONG ]]; }
 
-# stop_pid ends a server we started: politely, then firmly.
-stop_pid() {
-	local pid=$1 i
+# await_exit gives a process TENTHS tenths of a second to exit, then kills it.
+await_exit() {
+	local pid=$1 tenths=$2 i
 	[[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-	kill -TERM "$pid" 2>/dev/null || true
-	for ((i = 0; i < 50; i++)); do
+	for ((i = 0; i < tenths; i++)); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
 	kill -KILL "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
+}
+
+# stop_pid ends a server we started: politely, then firmly.
+stop_pid() {
+	[[ -n $1 ]] && kill -TERM "$1" 2>/dev/null
+	await_exit "$1" 50
 }
 
 # stop_stragglers ends servers a fault test restarted itself: any process
@@ -295,16 +300,7 @@ stop_stragglers() {
 
 # stop_cmd gives the command a few seconds to finish after a signal (so a
 # test binary can clean up), then kills it.
-stop_cmd() {
-	local i
-	[[ -n $CMD_PID ]] && kill -0 "$CMD_PID" 2>/dev/null || return 0
-	for ((i = 0; i < 100; i++)); do
-		kill -0 "$CMD_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$CMD_PID" 2>/dev/null || true
-	wait "$CMD_PID" 2>/dev/null || true
-}
+stop_cmd() { await_exit "$CMD_PID" 100; }
 
 # on_signal passes a signal on to the command, then exits (running cleanup).
 on_signal() {
