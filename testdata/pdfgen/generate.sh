@@ -5,6 +5,7 @@
 #   Ghostscript  src/school-letter.ps   -> school-letter.ghostscript.pdf
 #   reportlab    src/gp-letter.py       -> gp-letter.reportlab.pdf
 #   groff        src/probation.ms       -> probation.groff.pdf
+#   edge.py      (hand-written PDF syntax) -> edge-*.pdf + edge-*.json
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=$here/../pdf
@@ -15,6 +16,7 @@ command -v ps2pdf >/dev/null || need+=(ghostscript)
 /usr/bin/python3 -c 'import reportlab' 2>/dev/null || need+=(python3-reportlab)
 command -v groff >/dev/null && groff -Tpdf -v >/dev/null 2>&1 || need+=(groff)
 [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || need+=(fonts-dejavu-core)
+/usr/bin/python3 -c 'import fontTools' 2>/dev/null || need+=(python3-fonttools)
 if ((${#need[@]})); then
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
@@ -32,6 +34,9 @@ ps2pdf -dCompatibilityLevel=1.5 "$here/src/school-letter.ps" "$out/school-letter
 /usr/bin/python3 "$here/src/gp-letter.py" "$out/gp-letter.reportlab.pdf"
 
 groff -ms -Tpdf "$here/src/probation.ms" >"$out/probation.groff.pdf"
+
+# Hand-made edge cases and their ground truth; no producer, no dates.
+/usr/bin/python3 "$here/edge.py" "$out"
 
 for f in "$out"/*.pdf; do
 	printf '%-40s %6d bytes  %s\n' "$(basename "$f")" "$(stat -c %s "$f")" "$(pdfinfo "$f" 2>/dev/null | sed -n 's/^Producer: *//p')"
