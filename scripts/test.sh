@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make test: everything the test suite needs, on a fresh Debian machine.
-#  1. Debian packages the tests use (installed only when missing);
+#  1. Debian packages the tests use (installed only when missing): make,
+#     curl, and the PDF oracles poppler-utils, qpdf and python3-fitz;
 #  2. Go modules;
 #  3. PostgreSQL, Redis and MinIO on free loopback ports (scripts/backends.sh);
 #  4. go vet and every test, on the embedded and the real backends.
@@ -10,10 +11,15 @@ cd "$(dirname "$0")/.."
 need=()
 command -v make >/dev/null || need+=(make)
 command -v curl >/dev/null || need+=(curl)
+# Independent PDF tools the PDF engine's tests use as oracles: poppler
+# (pdftotext, pdftoppm), qpdf, and MuPDF through Debian's python3-fitz.
+command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || need+=(poppler-utils)
+command -v qpdf >/dev/null || need+=(qpdf)
+/usr/bin/python3 -c 'import fitz' 2>/dev/null || need+=(python3-fitz)
 if ((${#need[@]})); then
 	echo "installing ${need[*]}"
 	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
 export PATH="$PATH:/usr/local/go/bin:$(go env GOPATH 2>/dev/null || echo "$HOME/go")/bin"

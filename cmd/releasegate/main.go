@@ -36,6 +36,7 @@ Usage:
   releasegate user token   --username NAME [--name LABEL] [--expires 720h]
   releasegate audit verify check the audit log's hash chain
   releasegate health       --url URL: exit 0 when URL answers 200 (the container HEALTHCHECK)
+  releasegate text         [--json] [--password PW] IN.pdf: the PDF's text, or every glyph with its box
 
 Configuration comes from RG_* environment variables (see the README);
 flags override them. Run "releasegate COMMAND -h" for a command's flags.
@@ -95,6 +96,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runAudit(ctx, args, stdout, stderr)
 	case "health":
 		return runHealth(ctx, args, stdout, stderr)
+	case "text":
+		return runText(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

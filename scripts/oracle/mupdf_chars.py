@@ -8,6 +8,7 @@ Output: {"pages":[{"number":1,"width":…,"height":…,"rotation":0,
 "chars":[{"c":"a","bbox":[x0,y0,x1,y1],"font":"…","size":…}]}]}
 Boxes are converted to the PDF's default user space of the unrotated page
 (origin bottom-left of the MediaBox), the space releasegate reports glyphs in.
+Characters outside the crop box are not reported (MuPDF drops them).
 
 Debian's PyMuPDF 1.21.1 (SWIG 4.1.0) over-releases SWIG's type table, which
 shows up as random "'SwigPyObject' object has no attribute 'thisown'" errors
@@ -37,6 +38,10 @@ def main():
         # pages and crop boxes offset from the media box are still to be
         # checked against hand-made fixtures.)
         to_user = ~page.transformation_matrix
+        # releasegate reports positions from the MediaBox's lower-left
+        # corner, which need not be (0, 0).
+        mb = page.mediabox
+        to_user = to_user * fitz.Matrix(1, 0, 0, 1, -mb.x0, -mb.y0)
         chars = []
         raw = page.get_text("rawdict", flags=fitz.TEXT_PRESERVE_WHITESPACE | fitz.TEXT_PRESERVE_LIGATURES)
         for block in raw["blocks"]:
@@ -47,7 +52,6 @@ def main():
                         r.normalize()
                         chars.append({"c": ch["c"], "bbox": [round(v, 3) for v in (r.x0, r.y0, r.x1, r.y1)],
                                       "font": span["font"], "size": round(span["size"], 3)})
-        mb = page.mediabox
         pages.append({"number": page.number + 1, "width": round(mb.width, 3), "height": round(mb.height, 3),
                       "rotation": page.rotation, "chars": chars})
     json.dump({"pages": pages}, sys.stdout, ensure_ascii=False)

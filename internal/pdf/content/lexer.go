@@ -73,7 +73,7 @@ func isSpace(c byte) bool   { return charClass[c] == classSpace }
 func isRegular(c byte) bool { return charClass[c] == classRegular }
 
 func syntaxErr(off int, format string, args ...any) error {
-	return fmt.Errorf("%w at offset %d: %s", ErrSyntax, off, fmt.Sprintf(format, args...))
+	return &SyntaxError{Offset: off, Msg: fmt.Sprintf(format, args...)}
 }
 
 // skipSpace skips white space and comments.
