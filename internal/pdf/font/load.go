@@ -187,11 +187,34 @@ func (l *Loader) loadProgram(fd types.Dict) (program, error) {
 	return p, nil
 }
 
+// substituteMetrics holds the vertical extent (FontBBox lower and upper y,
+// in units of 1/1000 em) of the URW base35 fonts that Ghostscript, poppler
+// and MuPDF draw the standard 14 with when a PDF does not embed them, from
+// the FontBBox lines of Debian's fonts-urw-base35 AFM files
+// (/usr/share/fonts/type1/urw-base35/*.afm; TestSubstituteMetrics checks
+// the table against them when they are installed).
+var substituteMetrics = map[string][2]float64{
+	"Helvetica":             {-299, 1075}, // NimbusSans-Regular
+	"Helvetica-Bold":        {-307, 1070}, // NimbusSans-Bold
+	"Helvetica-Oblique":     {-284, 1070}, // NimbusSans-Italic
+	"Helvetica-BoldOblique": {-309, 1073}, // NimbusSans-BoldItalic
+	"Times-Roman":           {-281, 1053}, // NimbusRoman-Regular
+	"Times-Bold":            {-341, 1044}, // NimbusRoman-Bold
+	"Times-Italic":          {-270, 951},  // NimbusRoman-Italic
+	"Times-BoldItalic":      {-324, 972},  // NimbusRoman-BoldItalic
+	"Courier":               {-317, 933},  // NimbusMonoPS-Regular
+	"Courier-Bold":          {-393, 1007}, // NimbusMonoPS-Bold
+	"Courier-Oblique":       {-317, 933},  // NimbusMonoPS-Italic
+	"Courier-BoldOblique":   {-393, 997},  // NimbusMonoPS-BoldItalic
+	"Symbol":                {-293, 1010}, // StandardSymbolsPS
+	"ZapfDingbats":          {-144, 819},  // D050000L
+}
+
 // verticalMetrics sets f.Ascent and f.Descent the way the font's glyphs are
 // drawn: from the embedded program's metrics (TrueType hhea, or the font
 // bounding box of Type 1 and CFF programs, as FreeType reports them), else
-// the standard 14 AFM bounding box, else the descriptor's /Ascent and
-// /Descent, else 0.8 and -0.2 of an em.
+// for a standard 14 font the box of the font readers substitute, else the
+// descriptor's /Ascent and /Descent, else 0.8 and -0.2 of an em.
 func (l *Loader) verticalMetrics(f *Font, fd types.Dict, p program, std string) {
 	f.Ascent, f.Descent = 0.8, -0.2
 	switch {
@@ -209,6 +232,12 @@ func (l *Loader) verticalMetrics(f *Font, fd types.Dict, p program, std string) 
 			}
 		}
 	case std != "":
+		// Not embedded: readers draw it with the metric-compatible URW
+		// fonts, whose boxes are taller than Adobe's AFM ones.
+		if m, ok := substituteMetrics[std]; ok {
+			f.Ascent, f.Descent = m[1]/1000, m[0]/1000
+			return
+		}
 		if bb, err := pdffont.BoundingBox(std); err == nil && bb != nil {
 			f.Ascent, f.Descent = bb.UR.Y/1000, bb.LL.Y/1000
 			return

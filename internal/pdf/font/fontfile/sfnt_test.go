@@ -383,3 +383,24 @@ func TestDejaVuASCIISubset(t *testing.T) {
 		t.Error("Lookup through a missing (1,0) subtable ok")
 	}
 }
+
+// TestSFNTTablesSeed checks that the fuzz seeds, stripped to the tables
+// ParseSFNT reads, parse as the whole fonts do.
+func TestSFNTTablesSeed(t *testing.T) {
+	for _, p := range []string{"testdata/dejavu-ascii.ttf", "testdata/dejavu-subset.ttf", "testdata/liberation-subset.ttf"} {
+		full := readFile(t, p)
+		a, err := ParseSFNT(full)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stripped := sfntTables(full)
+		b, err := ParseSFNT(stripped)
+		if err != nil {
+			t.Fatalf("%s stripped: %v", p, err)
+		}
+		if a.String() != b.String() || a.BBox != b.BBox || a.Ascender != b.Ascender {
+			t.Errorf("%s: stripped %v, whole %v", p, b, a)
+		}
+		t.Logf("%s: %d bytes stripped to %d", p, len(full), len(stripped))
+	}
+}
