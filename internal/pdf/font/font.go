@@ -3,9 +3,9 @@
 // font (ISO 32000-1 §9.6–9.10):
 //
 //   - simple fonts (Type1, MMType1, TrueType): /Widths with /FirstChar and
-//     /MissingWidth, or the standard 14 metrics (pdfcpu's AFM tables) when
-//     /Widths is absent; base encodings, /Differences, the font program's
-//     built-in encoding (Type 1, CFF), and glyph names to Unicode by the
+//     /MissingWidth, or when /Widths is absent the standard 14 widths
+//     (Adobe's AFM files as pdfcpu ships them); base encodings,
+//     /Differences, the font program's built-in encoding (Type 1, CFF), and glyph names to Unicode by the
 //     Adobe Glyph List rules; symbolic TrueType without /Encoding through
 //     the embedded font's cmap;
 //   - Type0 fonts: CIDFontType0 and CIDFontType2 with /W, /W2, /DW, /DW2,
@@ -20,6 +20,8 @@
 // Fonts are loaded from pdfcpu's object model; callers outside internal/pdf
 // never see those types.
 package font
+
+//go:generate go run ./internal/genstd14
 
 import (
 	"errors"
@@ -66,11 +68,11 @@ type Font struct {
 	width [256]float64 // in glyph space units (1000 per em for non-Type3)
 
 	// Type0 fonts
-	enc   *cmap.CMap
-	dw    float64
-	w     []cidWidth
-	dw2   [2]float64 // position vector y and vertical advance for vertical writing
-	w2    []cidVMetric
+	enc    *cmap.CMap
+	dw     float64
+	w      []cidWidth
+	dw2    [2]float64 // position vector y and vertical advance for vertical writing
+	w2     []cidVMetric
 	cidUni func(cid uint32) (string, bool) // from the embedded font when no ToUnicode
 
 	toUni *cmap.CMap

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"sync"
 
-	pdffont "github.com/pdfcpu/pdfcpu/pkg/font"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 
 	"github.com/releasegate/releasegate/internal/pdf/cmap"
@@ -238,10 +237,6 @@ func (l *Loader) verticalMetrics(f *Font, fd types.Dict, p program, std string) 
 			f.Ascent, f.Descent = m[1]/1000, m[0]/1000
 			return
 		}
-		if bb, err := pdffont.BoundingBox(std); err == nil && bb != nil {
-			f.Ascent, f.Descent = bb.UR.Y/1000, bb.LL.Y/1000
-			return
-		}
 	}
 	if fd == nil {
 		return
@@ -405,29 +400,12 @@ func (l *Loader) simpleWidths(f *Font, d, fd types.Dict, names [256]string, std 
 		}
 		return nil
 	}
-	if std != "" {
-		winAnsi, _ := glyph.Encoding("WinAnsiEncoding")
-		codeOf := map[string]int{}
-		table := winAnsi
-		if std == "Symbol" || std == "ZapfDingbats" {
-			table, _ = glyph.Encoding(std + "Encoding")
-		}
-		for c := 255; c >= 0; c-- {
-			if table[c] != "" {
-				codeOf[table[c]] = c
-			}
-		}
+	if ws, ok := std14Widths[std]; ok {
 		for c := 0; c < 256; c++ {
-			if names[c] == "" {
-				continue
-			}
-			if wc, ok := codeOf[names[c]]; ok {
-				if w, err := pdffont.CharWidth(std, rune(wc)); err == nil {
-					f.width[c] = float64(w)
-					continue
-				}
-			}
 			f.width[c] = missing
+			if w, ok := ws[names[c]]; ok && names[c] != "" {
+				f.width[c] = float64(w)
+			}
 		}
 		return nil
 	}

@@ -35,7 +35,7 @@ type line struct {
 	size   float64
 }
 
-func along(p, d Point) float64 { return p.X*d.X + p.Y*d.Y }
+func along(p, d Point) float64  { return p.X*d.X + p.Y*d.Y }
 func across(p, d Point) float64 { return p.Y*d.X - p.X*d.Y }
 
 func readingOrder(glyphs []Glyph) string {

@@ -118,9 +118,9 @@ type Glyph struct {
 	Invisible bool
 	Source    Source
 
-	origin, end Point   // baseline start and the text position after the glyph, in display space
-	dir         Point   // unit vector along the baseline, in display space
-	cropped     bool    // centre outside the crop box: no reader shows it
+	origin, end Point // baseline start and the text position after the glyph, in display space
+	dir         Point // unit vector along the baseline, in display space
+	cropped     bool  // centre outside the crop box: no reader shows it
 }
 
 // Page is one page's text.
