@@ -108,6 +108,25 @@ type Char struct {
 	Space bool
 }
 
+// Extent returns how far a glyph box reaches above and below the baseline
+// in horizontal writing, in text space units per unit of font size. A
+// font whose ascent and descent span less than one em (a Type3 font with
+// a tight /FontBBox, a font that reports no ascender) gets boxes one em
+// tall in the same proportions, or 0.9 and -0.1 when the ascent is zero:
+// the rule MuPDF's text extraction applies, and the safer one when the box
+// decides what a redaction removes.
+func (f *Font) Extent() (ascent, descent float64) {
+	a, d := f.Ascent, f.Descent
+	h := a - d + 1e-5
+	if h >= 1 {
+		return a, d
+	}
+	if a < 1e-3 {
+		return 0.9, -0.1
+	}
+	return a / h, d / h
+}
+
 // Vertical reports vertical writing mode.
 func (f *Font) Vertical() bool { return f.vertical }
 

@@ -3,6 +3,7 @@ package font
 import (
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"sync"
 
@@ -496,13 +497,24 @@ func (l *Loader) loadType3(d types.Dict, name string) (*Font, error) {
 	// height; else an em-relative default.
 	f.Ascent, f.Descent = 0.8, -0.2
 	if bb := l.array(d["FontBBox"]); len(bb) == 4 {
-		y0, ok0 := l.num(bb[1])
-		y1, ok1 := l.num(bb[3])
-		if ok0 && ok1 && y1 > y0 {
-			f.Ascent, f.Descent = y1*f.Matrix[3], y0*f.Matrix[3]
-			if f.Ascent < f.Descent {
-				f.Ascent, f.Descent = f.Descent, f.Ascent
+		var v [4]float64
+		ok := true
+		for i := range v {
+			var good bool
+			v[i], good = l.num(bb[i])
+			ok = ok && good
+		}
+		// The box's corners through the font matrix (which may flip y).
+		m := f.Matrix
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, x := range []float64{v[0], v[2]} {
+			for _, y := range []float64{v[1], v[3]} {
+				ty := m[1]*x + m[3]*y + m[5]
+				lo, hi = min(lo, ty), max(hi, ty)
 			}
+		}
+		if ok && hi > lo {
+			f.Ascent, f.Descent = hi, lo
 		}
 	}
 	if err := l.loadToUnicode(f, d); err != nil {

@@ -313,8 +313,9 @@ func (in *interp) show(s []byte, src Source) {
 			x0, x1 = -ch.VX, -ch.VX+ch.W0
 			y0, y1 = -ch.VY+f.Descent, -ch.VY+f.Ascent
 		} else {
+			asc, desc := f.Extent()
 			x0, x1 = 0, ch.W0
-			y0, y1 = f.Descent, f.Ascent
+			y0, y1 = desc, asc
 		}
 		q := Quad{trm.apply(x0, y0), trm.apply(x1, y0), trm.apply(x1, y1), trm.apply(x0, y1)}
 		src.Start, src.End = i, i+ch.Len
