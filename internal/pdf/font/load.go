@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"sort"
 	"sync"
 
@@ -273,10 +274,8 @@ func (l *Loader) loadSimple(d types.Dict, subtype string) (*Font, error) {
 
 	names, fromCmap := l.simpleEncoding(d, subtype, std, symbolic, p)
 	for c := 0; c < 256; c++ {
-		if names[c] != "" {
-			if t, ok := glyph.ToUnicode(names[c]); ok {
-				f.text[c] = t
-			}
+		if t, ok := nameText(names[c], std == "ZapfDingbats"); ok {
+			f.text[c] = t
 		}
 		if f.text[c] == "" && fromCmap != nil {
 			f.text[c] = fromCmap[c]
@@ -350,6 +349,19 @@ func (l *Loader) simpleEncoding(d types.Dict, subtype, std string, symbolic bool
 	return names, cmapText
 }
 
+// nameText maps a glyph name to text by the Adobe Glyph List rules. The
+// Zapf Dingbats names ("a1" to "a191") count only in the ZapfDingbats font,
+// as the AGL specification says: elsewhere they are producer names.
+func nameText(name string, zapf bool) (string, bool) {
+	if name == "" {
+		return "", false
+	}
+	if !zapf && len(name) > 1 && name[0] == 'a' && strings.Trim(name[1:], "0123456789") == "" {
+		return "", false
+	}
+	return glyph.ToUnicode(name)
+}
+
 // symbolicTrueTypeText reads the text of codes 0-255 of a symbolic TrueType
 // font through its (3,0) cmap (codes at 0xF000+code, or the code itself) or
 // its (1,0) cmap, and the glyph's post-table name.
@@ -374,7 +386,7 @@ func symbolicTrueTypeText(s *fontfile.SFNT) *[256]string {
 		}
 		if ok && gid != 0 {
 			if n, ok := s.GlyphName(gid); ok {
-				if t, ok := glyph.ToUnicode(n); ok {
+				if t, ok := nameText(n, false); ok {
 					out[c] = t
 				}
 			}
@@ -477,10 +489,13 @@ func (l *Loader) loadType3(d types.Dict, name string) (*Font, error) {
 	}
 	names, _ := l.simpleEncoding(d, "Type3", "", false, program{builtin: &[256]string{}})
 	for c := 0; c < 256; c++ {
-		if names[c] != "" {
-			if t, ok := glyph.ToUnicode(names[c]); ok {
-				f.text[c] = t
-			}
+		if t, ok := nameText(names[c], false); ok {
+			f.text[c] = t
+		} else if names[c] != "" && c >= 0x20 {
+			// Type3 glyph names are the producer's own ("sqA", "a36"):
+			// like poppler and MuPDF, take the code for the character,
+			// which producers of such fonts keep ASCII.
+			f.text[c] = string(rune(c))
 		}
 	}
 	first, _ := l.num(d["FirstChar"])
