@@ -330,8 +330,8 @@ func (in *interp) show(s []byte, src Source) {
 		for k, p := range q {
 			g.Quad[k] = Point{p.X - mb[0], p.Y - mb[1]}
 		}
-		g.cropped = !in.inCrop(q)
-		g.Invisible = gs.render == 3 || gs.render == 7 || g.cropped || !in.inClip(q)
+		g.outside = !centreIn(q, in.geo.media)
+		g.Invisible = gs.render == 3 || gs.render == 7 || !centreIn(q, in.geo.crop) || !in.inClip(q)
 
 		// Advance (§9.4.4).
 		var tx, ty float64
@@ -365,12 +365,11 @@ func (in *interp) show(s []byte, src Source) {
 	}
 }
 
-// inCrop reports whether the centre of a glyph with quad q (user space)
-// lies in the crop box.
-func (in *interp) inCrop(q Quad) bool {
+// centreIn reports whether the centre of a glyph with quad q (user space)
+// lies in the box c.
+func centreIn(q Quad, c [4]float64) bool {
 	b := q.Bounds()
 	cx, cy := (b[0]+b[2])/2, (b[1]+b[3])/2
-	c := in.geo.crop
 	return cx >= c[0] && cx <= c[2] && cy >= c[1] && cy <= c[3]
 }
 

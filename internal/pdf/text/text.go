@@ -120,7 +120,7 @@ type Glyph struct {
 
 	origin, end Point // baseline start and the text position after the glyph, in display space
 	dir         Point // unit vector along the baseline, in display space
-	cropped     bool  // centre outside the crop box: no reader shows it
+	outside     bool  // centre outside the MediaBox: nothing can show it
 }
 
 // Page is one page's text.
@@ -132,9 +132,11 @@ type Page struct {
 	MediaBox [4]float64
 	CropBox  [4]float64 // relative to the MediaBox's lower-left corner
 	Glyphs   []Glyph
-	// Text is the page's text in reading order: lines separated by "\n",
-	// words by " ".
-	Text string
+	// Words are the page's words in reading order, and Text the same
+	// words with lines separated by "\n" and words by " ". Glyphs whose
+	// centre lies outside the MediaBox are in neither.
+	Words []Word
+	Text  string
 	// Problems lists what could not be interpreted (an unusable font, a
 	// damaged form), each once; the glyphs they would have drawn are
 	// missing, so callers that must see everything treat a non-empty list
@@ -225,7 +227,7 @@ func (e *Extractor) page(ctx context.Context, n int) (Page, error) {
 	}
 	p.Glyphs = in.glyphs
 	p.Problems = append(p.Problems, in.problems...)
-	p.Text = readingOrder(p.Glyphs)
+	p.Words, p.Text = layout(p.Glyphs)
 	return p, nil
 }
 
