@@ -5,7 +5,7 @@ PDF engine against an independent extractor.
 Usage: /usr/bin/python3 mupdf_chars.py FILE.pdf [PASSWORD]
 
 Output: {"pages":[{"number":1,"width":…,"height":…,"rotation":0,
-"chars":[{"c":"a","bbox":[x0,y0,x1,y1],"font":"…","size":…}]}]}
+"chars":[{"c":"a","bbox":[x0,y0,x1,y1],"font":"…","size":…}],"text":"…"}]}
 Boxes are converted to the PDF's default user space of the unrotated page
 (origin bottom-left of the MediaBox), the space releasegate reports glyphs in.
 Characters outside the crop box are not reported (MuPDF drops them).
@@ -53,7 +53,7 @@ def main():
                         chars.append({"c": ch["c"], "bbox": [round(v, 3) for v in (r.x0, r.y0, r.x1, r.y1)],
                                       "font": span["font"], "size": round(span["size"], 3)})
         pages.append({"number": page.number + 1, "width": round(mb.width, 3), "height": round(mb.height, 3),
-                      "rotation": page.rotation, "chars": chars})
+                      "rotation": page.rotation, "chars": chars, "text": page.get_text("text")})
     json.dump({"pages": pages}, sys.stdout, ensure_ascii=False)
 
 

@@ -310,8 +310,10 @@ func (in *interp) show(s []byte, src Source) {
 		trm := matrix{gs.size * gs.th, 0, 0, gs.size, 0, gs.ts}.mul(in.tm).mul(gs.ctm)
 		var x0, x1, y0, y1 float64
 		if vertical {
-			x0, x1 = -ch.VX, -ch.VX+ch.W0
-			y0, y1 = -ch.VY+f.Descent, -ch.VY+f.Ascent
+			// One em square above the glyph's horizontal origin: vertical
+			// fonts are full-width (CJK), and it is the box MuPDF reports.
+			x0, x1 = -ch.VX, -ch.VX+1
+			y0, y1 = -ch.VY, -ch.VY+1
 		} else {
 			asc, desc := f.Extent()
 			x0, x1 = 0, ch.W0

@@ -113,8 +113,25 @@ func bagAgreement(ours, theirs []string) (float64, []string, []string) {
 	return float64(common) / float64(n), missing, extra
 }
 
+// pdftotextWrong lists the pages where pdftotext itself is wrong, each
+// with the reason; their words are compared with MuPDF's instead (and the
+// edge cases also with their ground truth, in TestGroundTruth).
+var pdftotextWrong = map[string]string{
+	"edge-cid-noto.pdf#1":             "no ToUnicode: pdftotext prints glyph numbers, it does not read the TrueType cmap",
+	"edge-rotated.pdf#4":              "a line turned 30 degrees: pdftotext breaks it into letter fragments",
+	"school-letter.ghostscript.pdf#1": "a rotated note: pdftotext breaks it into letter fragments",
+	"edge-tj-kerning.pdf#1":           "a word letter-spaced with Tc: pdftotext splits it into letters",
+}
+
+// mupdfWrong lists the pages where MuPDF's words are wrong too.
+var mupdfWrong = map[string]string{
+	"edge-cid-noto.pdf#1":   "no ToUnicode: MuPDF prints U+FFFD, it does not read the TrueType cmap",
+	"edge-tj-kerning.pdf#1": "a word letter-spaced with Tc: MuPDF splits it into letters",
+}
+
 func TestWordsAgreeWithPdftotext(t *testing.T) {
 	requireTool(t, "pdftotext", "-v")
+	requireTool(t, "/usr/bin/python3", "-c", "import fitz")
 	for _, file := range fixtures(t) {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			pages := extract(t, file)
@@ -123,20 +140,66 @@ func TestWordsAgreeWithPdftotext(t *testing.T) {
 				t.Fatalf("pdftotext: %v", err)
 			}
 			theirPages := strings.Split(string(out), "\f")
+			var mu []mupdfPage
 			for _, p := range pages {
 				if p.Number > len(theirPages) {
 					t.Fatalf("pdftotext has %d pages, we have %d", len(theirPages), len(pages))
 				}
-				ours, theirs := words(p.Text), words(theirPages[p.Number-1])
+				key := fmt.Sprintf("%s#%d", filepath.Base(file), p.Number)
+				oracle, theirText := "pdftotext", theirPages[p.Number-1]
+				if why, ok := pdftotextWrong[key]; ok {
+					if why2, ok := mupdfWrong[key]; ok {
+						t.Logf("page %d: both oracles are wrong here (%s; %s): TestGroundTruth checks it", p.Number, why, why2)
+						continue
+					}
+					if mu == nil {
+						mu = mupdf(t, file)
+					}
+					oracle, theirText = "MuPDF", mu[p.Number-1].Text
+					t.Logf("page %d: compared with MuPDF: %s", p.Number, why)
+				}
+				ours, theirs := dehyphenate(p.Text), words(theirText)
+				if oracle == "MuPDF" {
+					ours = words(p.Text) // MuPDF keeps hyphenated line ends as they are
+				}
 				agree, missing, extra := bagAgreement(ours, theirs)
-				t.Logf("page %d: %d words, pdftotext %d, agreement %.4f", p.Number, len(ours), len(theirs), agree)
+				t.Logf("page %d: %d words, %s %d, agreement %.4f", p.Number, len(ours), oracle, len(theirs), agree)
 				if agree < wordAgreement {
-					t.Errorf("page %d: words agree %.2f%% < %.0f%%\n  pdftotext only: %q\n  ours only: %q",
-						p.Number, 100*agree, 100*wordAgreement, head(missing, 30), head(extra, 30))
+					t.Errorf("page %d: words agree %.2f%% with %s < %.0f%%\n  %s only: %q\n  ours only: %q",
+						p.Number, 100*agree, oracle, 100*wordAgreement, oracle, head(missing, 30), head(extra, 30))
 				}
 			}
 		})
 	}
+}
+
+// dehyphenate splits text into words as pdftotext reports them: it joins a
+// word hyphenated at the end of a line with the start of the next line,
+// dropping the hyphen. The engine keeps hyphenation as printed.
+func dehyphenate(s string) []string {
+	lines := strings.Split(s, "\n")
+	var out []string
+	carry := ""
+	for _, l := range lines {
+		ws := words(l)
+		if carry != "" {
+			if len(ws) > 0 {
+				ws[0] = carry + ws[0]
+			} else {
+				ws = []string{carry + "-"}
+			}
+			carry = ""
+		}
+		if n := len(ws); n > 0 && len(ws[n-1]) > 1 && strings.HasSuffix(ws[n-1], "-") {
+			carry = strings.TrimSuffix(ws[n-1], "-")
+			ws = ws[:n-1]
+		}
+		out = append(out, ws...)
+	}
+	if carry != "" {
+		out = append(out, carry+"-")
+	}
+	return out
 }
 
 func head(s []string, n int) []string {
@@ -157,6 +220,7 @@ type mupdfPage struct {
 	Number   int         `json:"number"`
 	Rotation int         `json:"rotation"`
 	Chars    []mupdfChar `json:"chars"`
+	Text     string      `json:"text"`
 }
 
 func mupdf(t *testing.T, file string) []mupdfPage {
@@ -202,7 +266,7 @@ func TestGlyphBoxesAgreeWithMuPDF(t *testing.T) {
 }
 
 // checkBoxes matches MuPDF's characters to our glyphs one to one: same
-// text (NFKC), nearest box.
+// text, nearest box.
 func checkBoxes(t *testing.T, p text.Page, mp mupdfPage) {
 	t.Helper()
 	type cand struct {
@@ -211,59 +275,103 @@ func checkBoxes(t *testing.T, p text.Page, mp mupdfPage) {
 		used bool
 	}
 	byText := map[string][]*cand{}
+	var all, spaces []*cand
 	visible := 0
 	for i := range p.Glyphs {
 		g := &p.Glyphs[i]
-		k := norm.NFKC.String(g.Text)
+		k := g.Text
 		if strings.TrimSpace(k) == "" {
+			// Only a character MuPDF cannot name may be a space of ours.
+			spaces = append(spaces, &cand{g: g, box: g.Quad.Bounds()})
 			continue
 		}
-		byText[k] = append(byText[k], &cand{g: g, box: g.Quad.Bounds()})
+		// MuPDF reports a glyph that stands for several characters (a
+		// ligature) as its first character with the glyph's box, then
+		// the others with no width at the glyph's end; both sides are
+		// compared in that form, ligature characters expanded.
+		b := g.Quad.Bounds()
+		for n, r := range []rune(norm.NFKC.String(k)) {
+			box := b
+			if n > 0 {
+				box[0] = b[2]
+			}
+			c := &cand{g: g, box: box}
+			byText[string(r)] = append(byText[string(r)], c)
+			all = append(all, c)
+		}
 		if !outsideCrop(g, p) {
 			visible++
 		}
 	}
-	worst, matched, bad := 0.0, 0, 0
+	// MuPDF's characters, ligatures expanded the same way.
+	type muChar struct {
+		c    string
+		box  [4]float64
+		used bool
+	}
+	var mus []*muChar
 	for _, c := range mp.Chars {
-		k := norm.NFKC.String(c.C)
-		if strings.TrimSpace(k) == "" {
+		if strings.TrimSpace(c.C) == "" {
 			continue
 		}
-		var best *cand
-		bestD := math.Inf(1)
-		for _, cd := range byText[k] {
-			if cd.used {
-				continue
+		for n, r := range []rune(norm.NFKC.String(c.C)) {
+			box := c.BBox
+			if n > 0 {
+				box[0] = box[2]
 			}
-			if d := boxDistance(cd.box, c.BBox); d < bestD {
-				best, bestD = cd, d
+			mus = append(mus, &muChar{c: string(r), box: box})
+		}
+	}
+	// Pair them nearest first, so that the order of the lists does not
+	// decide which of two close candidates is taken.
+	type pair struct {
+		m *muChar
+		c *cand
+		d float64
+	}
+	var pairs []pair
+	for _, m := range mus {
+		cands := byText[m.c]
+		if m.c == "\uFFFD" {
+			// MuPDF does not know the character; ours may.
+			cands = append(append([]*cand(nil), all...), spaces...)
+		}
+		for _, cd := range cands {
+			if d := boxDistance(cd.box, m.box); d <= 50*boxTolerance {
+				pairs = append(pairs, pair{m, cd, d})
 			}
 		}
-		if best == nil {
-			bad++
-			if bad <= 10 {
-				t.Errorf("page %d: MuPDF's %q at %v has no glyph of ours", p.Number, c.C, c.BBox)
-			}
+	}
+	sort.SliceStable(pairs, func(i, j int) bool { return pairs[i].d < pairs[j].d })
+	worst, matched, bad := 0.0, 0, 0
+	for _, p2 := range pairs {
+		if p2.m.used || p2.c.used {
 			continue
 		}
-		best.used = true
+		p2.m.used, p2.c.used = true, true
 		matched++
-		worst = max(worst, bestD)
-		if bestD > boxTolerance {
+		worst = max(worst, p2.d)
+		if p2.d > boxTolerance {
 			bad++
 			if bad <= 10 {
-				t.Errorf("page %d: %q box %v, MuPDF %v: %.2f pt apart", p.Number, c.C, fmtBox(best.box), c.BBox, bestD)
+				t.Errorf("page %d: %q box %v, MuPDF %v: %.2f pt apart", p.Number, p2.m.c, fmtBox(p2.c.box), fmtBox(p2.m.box), p2.d)
+			}
+		}
+	}
+	for _, m := range mus {
+		if !m.used {
+			bad++
+			if bad <= 10 {
+				t.Errorf("page %d: MuPDF's %q at %v has no glyph of ours", p.Number, m.c, fmtBox(m.box))
 			}
 		}
 	}
 	unmatched := 0
-	for _, cs := range byText {
-		for _, cd := range cs {
-			if !cd.used && !outsideCrop(cd.g, p) {
-				unmatched++
-				if unmatched <= 10 {
-					t.Errorf("page %d: our %q at %v has no MuPDF character", p.Number, cd.g.Text, fmtBox(cd.box))
-				}
+	for _, cd := range all {
+		if !cd.used && !outsideCrop(cd.g, p) {
+			unmatched++
+			if unmatched <= 10 {
+				t.Errorf("page %d: our %q at %v has no MuPDF character", p.Number, cd.g.Text, fmtBox(cd.box))
 			}
 		}
 	}
