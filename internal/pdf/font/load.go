@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"

@@ -23,24 +23,71 @@ type gstate struct {
 	fontName           string
 	size               float64
 	render             int
+	// colours, as far as text visibility needs them
+	fill, stroke paint
 }
+
+// paint is a colour reduced to what visibility needs: whether it is white.
+// Colours in spaces other than the device ones are taken as not white.
+type paint struct {
+	space string // "DeviceGray", "DeviceRGB", "DeviceCMYK" or other
+	white bool
+}
+
+var black = paint{space: "DeviceGray"}
+
+// setColour reads the operands of g, rg, k, sc or scn in space.
+func setColour(space string, op *content.Op) paint {
+	p := paint{space: space}
+	var n int
+	switch space {
+	case "DeviceGray":
+		n = 1
+	case "DeviceRGB":
+		n = 3
+	case "DeviceCMYK":
+		n = 4
+	default:
+		return p
+	}
+	v, ok := nums(op, n)
+	if !ok || len(op.Operands) != n {
+		return p
+	}
+	p.white = true
+	for _, x := range v {
+		if space == "DeviceCMYK" {
+			p.white = p.white && x <= 0
+		} else {
+			p.white = p.white && x >= 1
+		}
+	}
+	return p
+}
+
+// maxPainted bounds the areas remembered per page for the white-text
+// check; beyond it, white text counts as visible (the safe answer is the
+// one that still shows it to the reader of the report).
+const maxPainted = 10000
 
 // interp interprets the content of one page.
 type interp struct {
-	ctx      context.Context
-	e        *Extractor
-	geo      geometry
-	gs       gstate
-	stack    []gstate
-	tm, tlm  matrix
-	path     [4]float64 // bounds of the current path in user space
-	hasPath  bool
-	clipNext bool // W or W* seen: the path ends by clipping
-	ops      int
-	glyphs   []Glyph
-	problems []string
-	seen     map[string]bool // problems already reported
-	active   map[int]bool    // forms being run, to stop cycles
+	ctx       context.Context
+	e         *Extractor
+	geo       geometry
+	gs        gstate
+	stack     []gstate
+	tm, tlm   matrix
+	path      [4]float64 // bounds of the current path in user space
+	hasPath   bool
+	clipNext  bool // W or W* seen: the path ends by clipping
+	ops       int
+	glyphs    []Glyph
+	painted   [][4]float64 // user-space boxes painted in a colour other than white
+	saturated bool         // painted reached maxPainted
+	problems  []string
+	seen      map[string]bool // problems already reported
+	active    map[int]bool    // forms being run, to stop cycles
 }
 
 var everywhere = [4]float64{math.Inf(-1), math.Inf(-1), math.Inf(1), math.Inf(1)}
@@ -48,7 +95,7 @@ var everywhere = [4]float64{math.Inf(-1), math.Inf(-1), math.Inf(1), math.Inf(1)
 func newInterp(ctx context.Context, e *Extractor, geo geometry) *interp {
 	return &interp{
 		ctx: ctx, e: e, geo: geo,
-		gs:     gstate{ctm: identity, clip: everywhere, th: 1},
+		gs:     gstate{ctm: identity, clip: everywhere, th: 1, fill: black, stroke: black},
 		tm:     identity,
 		tlm:    identity,
 		seen:   map[string]bool{},
@@ -222,7 +269,47 @@ func (in *interp) do(op *content.Op, res types.Dict, formNr, idx, depth int) err
 		}
 	case "W", "W*":
 		in.clipNext = true
+	case "g":
+		gs.fill = setColour("DeviceGray", op)
+	case "G":
+		gs.stroke = setColour("DeviceGray", op)
+	case "rg":
+		gs.fill = setColour("DeviceRGB", op)
+	case "RG":
+		gs.stroke = setColour("DeviceRGB", op)
+	case "k":
+		gs.fill = setColour("DeviceCMYK", op)
+	case "K":
+		gs.stroke = setColour("DeviceCMYK", op)
+	case "cs":
+		if n := len(op.Operands); n > 0 && op.Operands[n-1].Kind == content.KindName {
+			gs.fill = paint{space: string(op.Operands[n-1].Bytes)}
+		}
+	case "CS":
+		if n := len(op.Operands); n > 0 && op.Operands[n-1].Kind == content.KindName {
+			gs.stroke = paint{space: string(op.Operands[n-1].Bytes)}
+		}
+	case "sc", "scn":
+		gs.fill = setColour(gs.fill.space, op)
+	case "SC", "SCN":
+		gs.stroke = setColour(gs.stroke.space, op)
+	case "sh":
+		in.paintArea(gs.clip)
+	case "BI":
+		in.paintUnitSquare()
 	case "n", "f", "F", "f*", "S", "s", "B", "B*", "b", "b*":
+		if in.hasPath {
+			switch op.Operator {
+			case "f", "F", "f*", "B", "B*", "b", "b*":
+				if !gs.fill.white {
+					in.paintArea(in.path)
+				}
+			case "S", "s":
+				if !gs.stroke.white {
+					in.paintArea(in.path)
+				}
+			}
+		}
 		if in.clipNext {
 			c := gs.clip
 			if in.hasPath {
@@ -332,8 +419,7 @@ func (in *interp) show(s []byte, src Source) {
 		for k, p := range q {
 			g.Quad[k] = Point{p.X - mb[0], p.Y - mb[1]}
 		}
-		g.outside = !centreIn(q, in.geo.media)
-		g.Invisible = gs.render == 3 || gs.render == 7 || !centreIn(q, in.geo.crop) || !in.inClip(q)
+		g.Invisible = gs.render == 3 || gs.render == 7 || !centreIn(q, in.geo.crop) || !in.inClip(q) || in.whiteOnWhite(q)
 
 		// Advance (§9.4.4).
 		var tx, ty float64
@@ -375,6 +461,56 @@ func centreIn(q Quad, c [4]float64) bool {
 	return cx >= c[0] && cx <= c[2] && cy >= c[1] && cy <= c[3]
 }
 
+// paintArea remembers that box (user space), within the clip, was painted
+// in a colour other than white.
+func (in *interp) paintArea(box [4]float64) {
+	c := in.gs.clip
+	b := [4]float64{max(box[0], c[0]), max(box[1], c[1]), min(box[2], c[2]), min(box[3], c[3])}
+	if b[2] < b[0] || b[3] < b[1] {
+		return
+	}
+	if len(in.painted) >= maxPainted {
+		in.saturated = true
+		return
+	}
+	in.painted = append(in.painted, b)
+}
+
+// paintUnitSquare remembers an image: the unit square through the CTM.
+func (in *interp) paintUnitSquare() {
+	m := in.gs.ctm
+	q := Quad{m.apply(0, 0), m.apply(1, 0), m.apply(1, 1), m.apply(0, 1)}
+	in.paintArea(q.Bounds())
+}
+
+// whiteOnWhite reports a glyph drawn in white where nothing but white was
+// painted before: the page shows nothing there. Text in white on a dark
+// table header or a photograph stays visible.
+func (in *interp) whiteOnWhite(q Quad) bool {
+	gs := &in.gs
+	var white bool
+	switch gs.render {
+	case 0, 4:
+		white = gs.fill.white
+	case 1, 5:
+		white = gs.stroke.white
+	case 2, 6:
+		white = gs.fill.white && gs.stroke.white
+	default:
+		return false
+	}
+	if !white || in.saturated {
+		return false
+	}
+	b := q.Bounds()
+	for _, p := range in.painted {
+		if b[2] > p[0] && b[0] < p[2] && b[3] > p[1] && b[1] < p[3] {
+			return false
+		}
+	}
+	return true
+}
+
 // inClip reports whether some of a glyph with quad q lies inside the
 // clipping region.
 func (in *interp) inClip(q Quad) bool {
@@ -400,6 +536,10 @@ func (in *interp) xobject(res types.Dict, name string, depth int) error {
 	}
 	sd, _, err := in.e.doc.Ctx.DereferenceStreamDict(ref)
 	if err != nil || sd == nil {
+		return nil
+	}
+	if st := sd.Subtype(); st != nil && *st == "Image" {
+		in.paintUnitSquare()
 		return nil
 	}
 	if st := sd.Subtype(); st == nil || *st != "Form" {

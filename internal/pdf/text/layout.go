@@ -22,10 +22,9 @@ import (
 //  4. an accent drawn over a letter (TeX writes "é" as "´" and "e") is
 //     combined with it, so the word reads as one.
 //
-// Glyphs whose centre lies outside the MediaBox are left out: nothing can
-// show them. Everything else is kept, invisible text (OCR layers, white
-// text, text outside the crop box) included, because it is in the file and
-// a redaction must find it.
+// Every glyph is kept, invisible text (OCR layers, white text, text
+// outside the crop box or even the MediaBox) included: it is in the file,
+// so a redaction must find it.
 
 const (
 	wordGap      = 0.1 // gap that ends a word, in font sizes
@@ -81,7 +80,7 @@ func buildLines(glyphs []Glyph) []*line {
 	var cur *line
 	for i := range glyphs {
 		g := &glyphs[i]
-		if g.outside || g.Text == "" {
+		if g.Text == "" {
 			continue
 		}
 		size := max(g.Size, 0.01)

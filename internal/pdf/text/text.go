@@ -11,8 +11,10 @@
 // redaction marks are given.
 //
 // A glyph is invisible when its render mode is 3 or 7, when its centre
-// lies outside the crop box, or when it lies wholly outside the clipping
-// region (tracked as a rectangle: the bounds of every clipping path).
+// lies outside the crop box, when it lies wholly outside the clipping
+// region (tracked as a rectangle: the bounds of every clipping path), or
+// when it is drawn in white (DeviceGray, RGB or CMYK) where nothing but
+// white was painted before it.
 // Invisible glyphs are reported all the same: the redactor must remove
 // them too.
 //
@@ -120,7 +122,6 @@ type Glyph struct {
 
 	origin, end Point // baseline start and the text position after the glyph, in display space
 	dir         Point // unit vector along the baseline, in display space
-	outside     bool  // centre outside the MediaBox: nothing can show it
 }
 
 // Page is one page's text.
@@ -133,8 +134,8 @@ type Page struct {
 	CropBox  [4]float64 // relative to the MediaBox's lower-left corner
 	Glyphs   []Glyph
 	// Words are the page's words in reading order, and Text the same
-	// words with lines separated by "\n" and words by " ". Glyphs whose
-	// centre lies outside the MediaBox are in neither.
+	// words with lines separated by "\n" and words by " ". Both hold
+	// every glyph, visible or not.
 	Words []Word
 	Text  string
 	// Problems lists what could not be interpreted (an unusable font, a
