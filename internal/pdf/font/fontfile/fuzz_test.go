@@ -35,7 +35,7 @@ func sfntTables(font []byte) []byte {
 	for i := 0; i < n; i++ {
 		r := font[12+16*i:]
 		switch tag := string(r[:4]); tag {
-		case "head", "hhea", "maxp", "OS/2", "cmap", "post", "hmtx":
+		case "head", "hhea", "maxp", "OS/2", "cmap", "post", "hmtx", "CFF ":
 			off, l := binary.BigEndian.Uint32(r[8:]), binary.BigEndian.Uint32(r[12:])
 			keep = append(keep, rec{tag, font[off : off+l]})
 		}
@@ -87,6 +87,12 @@ func FuzzParseSFNT(f *testing.F) {
 		}
 		s.GlyphName(0xFFFF)
 		s.Advance(0xFFFF)
+		if raw, ok := s.CFFTable(); ok {
+			if c, err := ParseCFF(raw); err == nil {
+				c.Encoding()
+				c.GlyphName(1)
+			}
+		}
 	})
 }
 

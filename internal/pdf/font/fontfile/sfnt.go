@@ -33,6 +33,7 @@ type SFNT struct {
 	postNames   []int32 // offsets in post of the Pascal strings of format 2
 	hmtx        []byte
 	numHMetrics int
+	cff         []byte
 }
 
 // cmapRecord is one encoding record of the cmap table; sub runs from the
@@ -43,7 +44,7 @@ type cmapRecord struct {
 }
 
 // ParseSFNT parses the table directory and the head, hhea, maxp, OS/2,
-// cmap, post and hmtx tables. Only head is required; a table whose record
+// cmap, post and hmtx tables, and finds the CFF table if there is one. Only head is required; a table whose record
 // lies outside the data, or a required field cut short, gives an error
 // wrapping ErrMalformed. For a TrueType collection the first font is used.
 func ParseSFNT(data []byte) (*SFNT, error) {
@@ -102,6 +103,7 @@ func ParseSFNT(data []byte) (*SFNT, error) {
 	} else {
 		f.numHMetrics = 0
 	}
+	f.cff = tables["CFF "]
 	f.readCmap(tables["cmap"])
 	f.readPost(tables["post"])
 	return f, nil
@@ -124,7 +126,7 @@ func readTableDir(data []byte, dir int) (map[string][]byte, error) {
 		r := recs[i*16 : i*16+16]
 		tag := string(r[:4])
 		switch tag {
-		case "head", "hhea", "maxp", "OS/2", "cmap", "post", "hmtx":
+		case "head", "hhea", "maxp", "OS/2", "cmap", "post", "hmtx", "CFF ":
 		default:
 			continue
 		}
@@ -447,6 +449,13 @@ func (f *SFNT) GlyphName(gid uint16) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// CFFTable returns the raw 'CFF ' table of an OpenType font with CFF
+// outlines, for ParseCFF: such fonts usually carry a format 3 post table,
+// so their glyph names live in the CFF charset.
+func (f *SFNT) CFFTable() ([]byte, bool) {
+	return f.cff, f.cff != nil
 }
 
 // Advance returns glyph gid's advance width in font units from hmtx; glyphs

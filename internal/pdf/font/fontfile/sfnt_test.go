@@ -404,3 +404,49 @@ func TestSFNTTablesSeed(t *testing.T) {
 		t.Logf("%s: %d bytes stripped to %d", p, len(full), len(stripped))
 	}
 }
+
+// TestSFNTWithCFF builds an OpenType font with CFF outlines from the
+// DejaVu subset's tables and a Ghostscript CFF and reads the CFF back.
+func TestSFNTWithCFF(t *testing.T) {
+	ttf := sfntTables(readFile(t, "testdata/dejavu-ascii.ttf"))
+	cff := readFile(t, "testdata/nimbusroman-subset.cff")
+	if f, err := ParseSFNT(ttf); err != nil {
+		t.Fatal(err)
+	} else if _, ok := f.CFFTable(); ok {
+		t.Fatal("CFFTable ok for a TrueType font")
+	}
+	// Append a 'CFF ' record: grow the directory by 16 bytes, shifting the
+	// existing tables, and put the CFF at the end.
+	n := int(binary.BigEndian.Uint16(ttf[4:]))
+	dirEnd := 12 + 16*n
+	otf := append([]byte("OTTO"), ttf[4:dirEnd]...)
+	binary.BigEndian.PutUint16(otf[4:], uint16(n+1))
+	for i := 0; i < n; i++ {
+		p := 12 + 16*i + 8
+		binary.BigEndian.PutUint32(otf[p:], binary.BigEndian.Uint32(otf[p:])+16)
+	}
+	otf = append(otf, "CFF "...)
+	otf = binary.BigEndian.AppendUint32(otf, 0)
+	otf = binary.BigEndian.AppendUint32(otf, uint32(len(ttf)+16))
+	otf = binary.BigEndian.AppendUint32(otf, uint32(len(cff)))
+	otf = append(otf, ttf[dirEnd:]...)
+	otf = append(otf, cff...)
+	f, err := ParseSFNT(otf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, ok := f.CFFTable()
+	if !ok {
+		t.Fatal("no CFF table")
+	}
+	c, err := ParseCFF(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name, ok := c.GlyphName(2); !ok || name != "C" {
+		t.Errorf("GlyphName(2) = %q, %v; want C", name, ok)
+	}
+	if gid, ok := f.Lookup(3, 1, 'A'); !ok || gid != 34 {
+		t.Errorf("Lookup('A') = %d, %v; want 34", gid, ok)
+	}
+}
