@@ -475,3 +475,41 @@ func tiffGray(w, h, frames int) []byte {
 	}
 	return out.Bytes()
 }
+
+// Object is one numbered object of a hand-built PDF: Body is a dictionary
+// or other object; when Stream is not nil the object is a stream, Body its
+// dictionary entries (without /Length).
+type Object struct {
+	Num    int
+	Body   string
+	Stream []byte
+}
+
+// Build writes a PDF holding objs, with a correct cross-reference table;
+// object 1 must be the catalog.
+func Build(objs ...Object) []byte {
+	b := newBuilder()
+	for _, o := range objs {
+		if o.Stream != nil {
+			b.stream(o.Num, o.Body, o.Stream)
+		} else {
+			b.object(o.Num, o.Body)
+		}
+	}
+	return bytes.Clone(b.finish(1))
+}
+
+// OnePage returns a one-page US Letter PDF whose page (object 3) draws
+// content (object 4) with the resources dictionary resources; extra
+// objects should be numbered from 10. A /F1 Helvetica font is object 5,
+// for resources to name as "/Font << /F1 5 0 R >>".
+func OnePage(content, resources string, extra ...Object) []byte {
+	objs := []Object{
+		{Num: 1, Body: "<< /Type /Catalog /Pages 2 0 R >>"},
+		{Num: 2, Body: "<< /Type /Pages /Kids [3 0 R] /Count 1 >>"},
+		{Num: 3, Body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources " + resources + " >>"},
+		{Num: 4, Body: "", Stream: []byte(content)},
+		{Num: 5, Body: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"},
+	}
+	return Build(append(objs, extra...)...)
+}
