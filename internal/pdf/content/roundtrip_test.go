@@ -21,6 +21,7 @@ import (
 	"github.com/releasegate/releasegate/internal/pdf/ingest"
 )
 
+// TestMain keeps pdfcpu away from its configuration directory, as main does.
 func TestMain(m *testing.M) {
 	api.DisableConfigDir()
 	os.Exit(m.Run())
