@@ -109,6 +109,7 @@ type parser struct {
 	lim   Limits
 	stack []Operand
 	arena []Operand
+	chunk int // size of the last arena chunk
 }
 
 // Parse splits a content stream into operations. Errors wrap ErrSyntax or
@@ -176,7 +177,10 @@ func (p *parser) take(mark int) []Operand {
 		return nil
 	}
 	if cap(p.arena)-len(p.arena) < n {
-		p.arena = make([]Operand, 0, max(4096, n))
+		// Chunks start small (a Type3 glyph or a small form holds a few
+		// operands) and double up to 4096 operands.
+		p.chunk = min(max(2*p.chunk, len(p.lx.data)/8, 16), 4096)
+		p.arena = make([]Operand, 0, max(p.chunk, n))
 	}
 	s := len(p.arena)
 	p.arena = append(p.arena, p.stack[mark:]...)
