@@ -32,5 +32,7 @@
 // error wrapping ErrLimit. No input makes Parse panic or loop forever.
 //
 // Append and Write serialize operations canonically; Parse(Append(nil,
-// Parse(x))) yields the same operators and operands as Parse(x).
+// Parse(x))) yields the same operators and operands as Parse(x), except
+// that an inline image's /L is its data's true length (and is added where
+// the data could be misread without it).
 package content

@@ -71,6 +71,7 @@ var charClass = func() (t [256]uint8) {
 
 func isSpace(c byte) bool   { return charClass[c] == classSpace }
 func isRegular(c byte) bool { return charClass[c] == classRegular }
+func isDelim(c byte) bool   { return charClass[c] == classDelim }
 
 func syntaxErr(off int, format string, args ...any) error {
 	return &SyntaxError{Offset: off, Msg: fmt.Sprintf(format, args...)}

@@ -8,17 +8,31 @@ import (
 // Append appends the canonical serialization of ops to dst: one operation
 // per line, operands separated by single spaces, numbers in their shortest
 // exact decimal form, literal strings escaped minimally, hex strings kept
-// hex, inline image data verbatim.
+// hex, inline image data verbatim. An inline image's /L (or /Length) is
+// written as its data's true length, and /L is added when the data could
+// otherwise be misread (it holds "EI" between white space and its size does
+// not give its length), so that the image reads back exactly.
 func Append(dst []byte, ops []Op) []byte {
 	for i := range ops {
 		op := &ops[i]
 		if op.Operator == "BI" && len(op.Operands) == 1 && op.Operands[0].Kind == KindDict {
 			dst = append(dst, "BI"...)
+			hasLength := false
 			for _, e := range op.Operands[0].Dict {
 				dst = append(dst, ' ')
 				dst = appendName(dst, e.Key)
 				dst = append(dst, ' ')
+				if k := string(e.Key); k == "L" || k == "Length" {
+					// The data's true length, whatever the input said.
+					dst = appendNumber(dst, float64(len(op.Data)))
+					hasLength = true
+					continue
+				}
 				dst = appendOperand(dst, &e.Value)
+			}
+			if !hasLength && needsLength(op) {
+				dst = append(dst, " /L "...)
+				dst = appendNumber(dst, float64(len(op.Data)))
 			}
 			if len(op.Data) == 0 {
 				// "ID EI": a separator byte could be mistaken for data
@@ -39,6 +53,23 @@ func Append(dst []byte, ops []Op) []byte {
 		dst = append(dst, '\n')
 	}
 	return dst
+}
+
+// needsLength reports an inline image whose end a reader could not find
+// without /L: its size does not give the data's length, and the data holds
+// "EI" between white space, where a search for the end would stop.
+func needsLength(op *Op) bool {
+	if n, ok := imageLength(op.Operands[0]); ok {
+		return n != len(op.Data)
+	}
+	d := op.Data
+	for i := 0; i+1 < len(d); i++ {
+		if d[i] == 'E' && d[i+1] == 'I' && (i == 0 || isSpace(d[i-1])) &&
+			(i+2 == len(d) || isSpace(d[i+2]) || isDelim(d[i+2])) {
+			return true
+		}
+	}
+	return false
 }
 
 // Write writes the canonical serialization of ops to w, as Append does.
