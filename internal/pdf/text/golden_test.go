@@ -89,4 +89,3 @@ func firstDiff(a, b string) string {
 	}
 	return "(no line differs)"
 }
-
