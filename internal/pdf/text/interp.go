@@ -388,13 +388,34 @@ func (in *interp) show(s []byte, src Source) {
 		return
 	}
 	vertical := f.Vertical()
+	// Text space to user space for this string: the glyphs move along
+	// text space's x (or y) axis by tx (ty), so the rendering matrix of
+	// each is [size·Th 0 0 size tx ts+ty] × m (§9.4.4), applied without
+	// forming it.
+	m := in.tm.mul(gs.ctm)
+	sh, sv := gs.size*gs.th, gs.size
+	at := func(x, y float64) Point { return m.apply(x, y) }
+	// Per-string constants: size, direction and white-text state do not
+	// change within one string.
+	size := math.Hypot(m[2]*sv, m[3]*sv)
+	d := in.geo.display
+	dir := d.vec(m[0]*sh, m[1]*sh)
+	if vertical {
+		dir = d.vec(-m[2]*sv, -m[3]*sv)
+	}
+	if l := math.Hypot(dir.X, dir.Y); l > 0 {
+		dir = Point{dir.X / l, dir.Y / l}
+	} else {
+		dir = Point{1, 0}
+	}
+	asc, desc := f.Extent()
+	mb := in.geo.media
+	var tx, ty float64
 	for i := 0; i < len(s); {
 		ch := f.Next(s[i:])
 		if ch.Len <= 0 || i+ch.Len > len(s) {
 			ch.Len = len(s) - i
 		}
-		// Text rendering matrix without the glyph's own offset (§9.4.4).
-		trm := matrix{gs.size * gs.th, 0, 0, gs.size, 0, gs.ts}.mul(in.tm).mul(gs.ctm)
 		var x0, x1, y0, y1 float64
 		if vertical {
 			// One em square above the glyph's horizontal origin: vertical
@@ -402,55 +423,46 @@ func (in *interp) show(s []byte, src Source) {
 			x0, x1 = -ch.VX, -ch.VX+1
 			y0, y1 = -ch.VY, -ch.VY+1
 		} else {
-			asc, desc := f.Extent()
 			x0, x1 = 0, ch.W0
 			y0, y1 = desc, asc
 		}
-		q := Quad{trm.apply(x0, y0), trm.apply(x1, y0), trm.apply(x1, y1), trm.apply(x0, y1)}
+		ox, oy := tx, gs.ts+ty // the glyph's origin in text space
+		q := Quad{
+			at(ox+x0*sh, oy+y0*sv), at(ox+x1*sh, oy+y0*sv),
+			at(ox+x1*sh, oy+y1*sv), at(ox+x0*sh, oy+y1*sv),
+		}
 		src.Start, src.End = i, i+ch.Len
 		g := Glyph{
 			Text:   ch.Text,
 			Font:   f.Name,
-			Size:   math.Hypot(trm[2], trm[3]), // the vertical scale of the rendering matrix
+			Size:   size, // the vertical scale of the rendering matrix
 			Render: gs.render,
 			Source: src,
+			dir:    dir,
 		}
-		mb := in.geo.media
 		for k, p := range q {
 			g.Quad[k] = Point{p.X - mb[0], p.Y - mb[1]}
 		}
 		g.Invisible = gs.render == 3 || gs.render == 7 || !centreIn(q, in.geo.crop) || !in.inClip(q) || in.whiteOnWhite(q)
+		o := at(ox, oy)
+		g.origin = d.apply(o.X, o.Y)
 
 		// Advance (§9.4.4).
-		var tx, ty float64
 		spacing := gs.tc
 		if ch.Space {
 			spacing += gs.tw
 		}
 		if vertical {
-			ty = ch.W1*gs.size + spacing
-			in.tm = matrix{1, 0, 0, 1, 0, ty}.mul(in.tm)
+			ty += ch.W1*gs.size + spacing
 		} else {
-			tx = (ch.W0*gs.size + spacing) * gs.th
-			in.tm = matrix{1, 0, 0, 1, tx, 0}.mul(in.tm)
+			tx += (ch.W0*gs.size + spacing) * gs.th
 		}
-		end := matrix{1, 0, 0, gs.size, 0, gs.ts}.mul(in.tm).mul(gs.ctm).apply(0, 0)
-		d := in.geo.display
-		g.origin = d.apply(trm[4], trm[5])
-		g.end = d.apply(end.X, end.Y)
-		dir := d.vec(trm[0], trm[1])
-		if vertical {
-			dir = d.vec(-trm[2], -trm[3])
-		}
-		if l := math.Hypot(dir.X, dir.Y); l > 0 {
-			dir = Point{dir.X / l, dir.Y / l}
-		} else {
-			dir = Point{1, 0}
-		}
-		g.dir = dir
+		e := at(tx, gs.ts+ty)
+		g.end = d.apply(e.X, e.Y)
 		in.glyphs = append(in.glyphs, g)
 		i += ch.Len
 	}
+	in.tm = matrix{1, 0, 0, 1, tx, ty}.mul(in.tm)
 }
 
 // centreIn reports whether the centre of a glyph with quad q (user space)

@@ -223,6 +223,7 @@ func (e *Extractor) page(ctx context.Context, n int) (Page, error) {
 		ops = parsePrefix(data, e.lim)
 	}
 	in := newInterp(ctx, e, geo)
+	in.glyphs = make([]Glyph, 0, shownBytes(ops))
 	if err := in.run(ops, res, 0, 0); err != nil {
 		return Page{}, err
 	}
@@ -230,6 +231,27 @@ func (e *Extractor) page(ctx context.Context, n int) (Page, error) {
 	p.Problems = append(p.Problems, in.problems...)
 	p.Words, p.Text = layout(p.Glyphs)
 	return p, nil
+}
+
+// shownBytes counts the bytes of the strings ops show: the number of
+// glyphs they draw with simple fonts, an upper bound with others.
+func shownBytes(ops []content.Op) int {
+	n := 0
+	for i := range ops {
+		switch ops[i].Operator {
+		case "Tj", "'", "\"":
+			if k := len(ops[i].Operands); k > 0 {
+				n += len(ops[i].Operands[k-1].Bytes)
+			}
+		case "TJ":
+			if k := len(ops[i].Operands); k > 0 {
+				for _, el := range ops[i].Operands[k-1].Array {
+					n += len(el.Bytes)
+				}
+			}
+		}
+	}
+	return n
 }
 
 // parsePrefix returns the operations before a syntax error: what a viewer
