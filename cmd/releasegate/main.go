@@ -17,7 +17,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/releasegate/releasegate/internal/app"
@@ -43,8 +43,9 @@ flags override them. Run "releasegate COMMAND -h" for a command's flags.
 `
 
 func main() {
-	// pdfcpu's process-wide settings: no config directory in $HOME.
-	api.DisableConfigDir()
+	// pdfcpu's process-wide settings: no config directory in $HOME (what
+	// api.DisableConfigDir does; the api package itself is not linked).
+	model.ConfigPath = "disable"
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

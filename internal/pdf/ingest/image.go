@@ -9,9 +9,7 @@ import (
 	"image/color"
 	_ "image/jpeg" // register for image.DecodeConfig
 	_ "image/png"  // register for image.DecodeConfig
-	"io"
 
-	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 )
@@ -60,7 +58,8 @@ func fromImageData(ctx context.Context, data []byte, out string, lim Limits) (In
 }
 
 // imageToPDF runs pdfcpu's image import, one page per image or frame, each
-// page the size of its image.
+// page the size of its image: the steps of pdfcpu's api.ImportImages, taken
+// directly (see writeContext for why).
 func imageToPDF(data []byte, lim Limits) (pdf []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -72,10 +71,39 @@ func imageToPDF(data []byte, lim Limits) (pdf []byte, err error) {
 	conf.Offline = true
 	conf.Limits.MaxImagePixels = maxImagePixels
 	conf.Limits.MaxImageBytes = min(conf.Limits.MaxImageBytes, lim.MaxDecompressedBytes)
+	conf.Cmd = model.IMPORTIMAGES
 	imp := pdfcpu.DefaultImportConfig() // Pos: full, the page takes the image's size
-	var buf bytes.Buffer
-	if err := api.ImportImages(nil, &buf, []io.Reader{bytes.NewReader(data)}, imp, conf); err != nil {
+	doc, err := pdfcpu.CreateContextWithXRefTable(conf, imp.PageDim)
+	if err != nil {
+		return nil, fmt.Errorf("create PDF: %w", err)
+	}
+	pagesRef, err := doc.Pages()
+	if err != nil || pagesRef == nil {
+		return nil, fmt.Errorf("create PDF: no page tree: %v", err)
+	}
+	pages, err := doc.DereferenceDict(*pagesRef)
+	if err != nil || pages == nil {
+		return nil, fmt.Errorf("create PDF: no page tree: %v", err)
+	}
+	refs, err := pdfcpu.NewPagesForImage(doc.XRefTable, bytes.NewReader(data), pagesRef, imp)
+	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrDamaged, err)
+	}
+	for i, ref := range refs {
+		if ref == nil {
+			return nil, fmt.Errorf("%w: image frame %d made no page", ErrDamaged, i+1)
+		}
+		if err := doc.SetValid(*ref); err != nil {
+			return nil, fmt.Errorf("add page %d: %w", i+1, err)
+		}
+		if err := model.AppendPageTree(ref, 1, pages); err != nil {
+			return nil, fmt.Errorf("add page %d: %w", i+1, err)
+		}
+		doc.PageCount++
+	}
+	var buf bytes.Buffer
+	if err := writeContext(doc, &buf); err != nil {
+		return nil, fmt.Errorf("write converted PDF: %w", err)
 	}
 	return buf.Bytes(), nil
 }

@@ -1,13 +1,14 @@
 package ingest
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
-	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/filter"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
@@ -380,5 +381,15 @@ func writePDF(doc *model.Context, w *bytes.Buffer) (err error) {
 			err = fmt.Errorf("pdfcpu panic: %v", r)
 		}
 	}()
-	return api.WriteContext(doc, w)
+	return writeContext(doc, w)
+}
+
+// writeContext writes doc to w, as pdfcpu's api.WriteContext does. The api
+// package is not used: linking it pulls in a dependency whose start-up
+// tables cost every run of the binary about 100 ms, which matters for the
+// command-line tools.
+func writeContext(doc *model.Context, w io.Writer) error {
+	doc.Write.Writer = bufio.NewWriter(w)
+	err := pdfcpu.WriteContext(doc)
+	return errors.Join(err, doc.Write.Flush())
 }
