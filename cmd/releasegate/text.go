@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -95,67 +96,109 @@ func writeText(ctx context.Context, w *bufio.Writer, ex *text.Extractor) error {
 	return nil
 }
 
-// num is a coordinate or size written with at most three decimals.
-type num float64
-
-func (v num) MarshalJSON() ([]byte, error) {
-	f := math.Round(float64(v)*1000) / 1000
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		f = 0
+// appendNum writes a coordinate or size with at most three decimals.
+func appendNum(b []byte, v float64) []byte {
+	f := math.Round(v*1000) / 1000
+	if math.IsNaN(f) || math.IsInf(f, 0) || f == 0 {
+		f = 0 // no "-0", no NaN
 	}
-	if f == 0 {
-		f = 0 // no "-0"
-	}
-	return strconv.AppendFloat(nil, f, 'f', -1, 64), nil
+	return strconv.AppendFloat(b, f, 'f', -1, 64)
 }
 
-type jsonGlyph struct {
-	Text      string `json:"text"`
-	Quad      [4]num `json:"quad"`
-	Font      string `json:"font"`
-	Size      num    `json:"size"`
-	Render    int    `json:"render"`
-	Invisible bool   `json:"invisible"`
-}
-
-type jsonPage struct {
-	Number   int         `json:"number"`
-	Width    num         `json:"width"`
-	Height   num         `json:"height"`
-	Rotation int         `json:"rotation"`
-	CropBox  [4]num      `json:"crop_box"`
-	Text     string      `json:"text"`
-	Glyphs   []jsonGlyph `json:"glyphs"`
-	Problems []string    `json:"problems,omitempty"`
+// appendString writes s as a JSON string (HTML characters not escaped).
+func appendString(b []byte, s string) []byte {
+	plain := true
+	for i := 0; i < len(s) && plain; i++ {
+		c := s[i]
+		plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\'
+	}
+	if plain {
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
+	q, _ := json.Marshal(s) // cannot fail for a string
+	if !bytes.ContainsAny(q, `\`) {
+		return append(b, q...)
+	}
+	// json.Marshal escapes <, > and & for HTML; undo that, the output is
+	// not HTML.
+	q = bytes.ReplaceAll(q, []byte(`\u003c`), []byte("<"))
+	q = bytes.ReplaceAll(q, []byte(`\u003e`), []byte(">"))
+	q = bytes.ReplaceAll(q, []byte(`\u0026`), []byte("&"))
+	return append(b, q...)
 }
 
 // writeTextJSON streams {"pages":[…]} one page at a time, so memory stays
-// bounded by the largest page.
+// bounded by the largest page. It writes the JSON by hand: a page can hold
+// tens of thousands of glyphs, and reflection would triple the run time.
 func writeTextJSON(ctx context.Context, w *bufio.Writer, ex *text.Extractor) error {
 	w.WriteString(`{"pages":[`)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
+	var b []byte
 	for n := 1; n <= ex.NumPages(); n++ {
 		p, err := ex.Page(ctx, n)
 		if err != nil {
 			return err
 		}
+		b = b[:0]
 		if n > 1 {
-			w.WriteByte(',')
+			b = append(b, ',')
 		}
-		jp := jsonPage{
-			Number: p.Number, Width: num(p.Width), Height: num(p.Height), Rotation: p.Rotate,
-			CropBox: [4]num{num(p.CropBox[0]), num(p.CropBox[1]), num(p.CropBox[2]), num(p.CropBox[3])},
-			Text:    p.Text, Glyphs: make([]jsonGlyph, len(p.Glyphs)), Problems: p.Problems,
-		}
-		for i, g := range p.Glyphs {
-			b := g.Quad.Bounds()
-			jp.Glyphs[i] = jsonGlyph{
-				Text: g.Text, Quad: [4]num{num(b[0]), num(b[1]), num(b[2]), num(b[3])},
-				Font: g.Font, Size: num(g.Size), Render: g.Render, Invisible: g.Invisible,
+		b = append(b, `{"number":`...)
+		b = strconv.AppendInt(b, int64(p.Number), 10)
+		b = append(b, `,"width":`...)
+		b = appendNum(b, p.Width)
+		b = append(b, `,"height":`...)
+		b = appendNum(b, p.Height)
+		b = append(b, `,"rotation":`...)
+		b = strconv.AppendInt(b, int64(p.Rotate), 10)
+		b = append(b, `,"crop_box":[`...)
+		for i, v := range p.CropBox {
+			if i > 0 {
+				b = append(b, ',')
 			}
+			b = appendNum(b, v)
 		}
-		if err := enc.Encode(jp); err != nil {
+		b = append(b, `],"text":`...)
+		b = appendString(b, p.Text)
+		b = append(b, `,"glyphs":[`...)
+		for i := range p.Glyphs {
+			g := &p.Glyphs[i]
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"text":`...)
+			b = appendString(b, g.Text)
+			b = append(b, `,"quad":[`...)
+			for k, v := range g.Quad.Bounds() {
+				if k > 0 {
+					b = append(b, ',')
+				}
+				b = appendNum(b, v)
+			}
+			b = append(b, `],"font":`...)
+			b = appendString(b, g.Font)
+			b = append(b, `,"size":`...)
+			b = appendNum(b, g.Size)
+			b = append(b, `,"render":`...)
+			b = strconv.AppendInt(b, int64(g.Render), 10)
+			b = append(b, `,"invisible":`...)
+			b = strconv.AppendBool(b, g.Invisible)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+		if len(p.Problems) > 0 {
+			b = append(b, `,"problems":[`...)
+			for i, pr := range p.Problems {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = appendString(b, pr)
+			}
+			b = append(b, ']')
+		}
+		b = append(b, "}\n"...)
+		if _, err := w.Write(b); err != nil {
 			return err
 		}
 	}

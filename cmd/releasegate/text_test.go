@@ -71,6 +71,23 @@ func TestTextCommand(t *testing.T) {
 		}
 	}
 
+	// Characters JSON must escape, and those it need not.
+	odd := filepath.Join(dir, "odd.pdf")
+	content := "BT /F1 10 Tf 100 700 Td (a<b>&\"\\\\ \\351) Tj ET"
+	if err := os.WriteFile(odd, ingesttest.OnePage(content, "<< /Font << /F1 5 0 R >> >>"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err = cli(t, "text", "--json", odd)
+	if err != nil {
+		t.Fatalf("text --json: %v %s", err, out)
+	}
+	if !strings.Contains(out, `"a<b>&\"\\ é"`) {
+		t.Errorf("page text not written as plain JSON: %s", out)
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || doc.Pages[0].Text != "a<b>&\"\\ é" {
+		t.Errorf("decoded text %q (%v)", doc.Pages[0].Text, err)
+	}
+
 	// Password: wrong, right, and from a file.
 	if _, err := cli(t, "text", locked); exitCode(err) != 1 || !strings.Contains(err.Error(), "password-protected") {
 		t.Errorf("no password: exit %d, %v", exitCode(err), err)
