@@ -187,17 +187,8 @@ func (f *Font) cidText(code uint32, n int, cid uint32) string {
 }
 
 func (f *Font) cidWidth(cid uint32) float64 {
-	lo, hi := 0, len(f.w)
-	for lo < hi {
-		m := (lo + hi) / 2
-		switch r := f.w[m]; {
-		case cid < r.first:
-			hi = m
-		case cid > r.last:
-			lo = m + 1
-		default:
-			return r.w
-		}
+	if r, ok := findCID(f.w, cid); ok {
+		return r.w
 	}
 	return f.dw
 }
@@ -205,19 +196,38 @@ func (f *Font) cidWidth(cid uint32) float64 {
 // cidVMetric returns w1y, vx, vy for cid; w0 is its horizontal width in
 // glyph space, whose half is the default vx.
 func (f *Font) cidVMetric(cid uint32, w0 float64) (w1y, vx, vy float64) {
-	lo, hi := 0, len(f.w2)
-	for lo < hi {
-		m := (lo + hi) / 2
-		switch r := f.w2[m]; {
-		case cid < r.first:
-			hi = m
-		case cid > r.last:
-			lo = m + 1
-		default:
-			return r.w1y, r.vx, r.vy
-		}
+	if r, ok := findCID(f.w2, cid); ok {
+		return r.w1y, r.vx, r.vy
 	}
 	return f.dw2[1], w0 / 2, f.dw2[0]
+}
+
+// cidRange is an entry of /W or /W2: CIDs first..last.
+type cidRange interface {
+	cidWidth | cidVMetric
+	span() (first, last uint32)
+}
+
+func (r cidWidth) span() (uint32, uint32)   { return r.first, r.last }
+func (r cidVMetric) span() (uint32, uint32) { return r.first, r.last }
+
+// findCID finds the entry holding cid in rs, sorted and not overlapping.
+func findCID[T cidRange](rs []T, cid uint32) (T, bool) {
+	lo, hi := 0, len(rs)
+	for lo < hi {
+		m := (lo + hi) / 2
+		first, last := rs[m].span()
+		switch {
+		case cid < first:
+			hi = m
+		case cid > last:
+			lo = m + 1
+		default:
+			return rs[m], true
+		}
+	}
+	var zero T
+	return zero, false
 }
 
 // stripSubset removes a subset tag: six upper-case letters and "+".

@@ -67,6 +67,24 @@ func (d *Document) Page(i int) Page {
 	return Page{Dict: d.pages[i].dict, Resources: d.pages[i].res}
 }
 
+// Contents returns page i's (0-based) content streams decoded and joined,
+// failing with a *SizeLimitError when together they decode to more than
+// max bytes, and with ErrDamaged when the page names a stream that is not
+// in the file.
+func (d *Document) Contents(i int, max int64) ([]byte, error) {
+	var total int64
+	return pageContents(d.Ctx, d.pages[i].dict, func(o types.Object) ([]byte, error) {
+		b, sd, err := d.Stream(o, max-total)
+		if err == nil && sd == nil {
+			if ir, ok := o.(types.IndirectRef); ok {
+				return nil, fmt.Errorf("content stream obj#%d missing: %w", ir.ObjectNumber.Value(), ErrDamaged)
+			}
+		}
+		total += int64(len(b))
+		return b, err
+	})
+}
+
 // Stream decodes the stream o refers to, failing with a *SizeLimitError
 // when it decodes to more than max bytes. Filters this package cannot
 // decode (image codecs) end the pipeline: their input is returned. A

@@ -114,13 +114,30 @@ func newScanner(doc *model.Context, dec *decoder, max int64) *scanner {
 // page scans one page's content streams, which are concatenated as the
 // specification says (text objects may span them).
 func (s *scanner) page(pg page) (scanResult, error) {
-	c, ok := pg.dict.Find("Contents")
-	if !ok {
-		return scanResult{}, nil
-	}
-	o, err := s.doc.Dereference(c)
+	content, err := pageContents(s.doc, pg.dict, s.streamContent)
 	if err != nil {
-		return scanResult{}, fmt.Errorf("contents: %w: %w", ErrDamaged, err)
+		return scanResult{}, err
+	}
+	res, err := s.resources(pg.res)
+	if err != nil {
+		return scanResult{}, err
+	}
+	return s.scan(content, res, 0), nil
+}
+
+// pageContents returns a page's content streams decoded by decode and, when
+// there are several, joined by newlines as the specification reads them
+// (§7.8.2: an operator's operands may be split across streams). A page
+// without /Contents has none; one that names streams not in the file is
+// ErrDamaged.
+func pageContents(doc *model.Context, page types.Dict, decode func(types.Object) ([]byte, error)) ([]byte, error) {
+	c, ok := page.Find("Contents")
+	if !ok {
+		return nil, nil
+	}
+	o, err := doc.Dereference(c)
+	if err != nil {
+		return nil, fmt.Errorf("contents: %w: %w", ErrDamaged, err)
 	}
 	var streams []types.Object
 	switch v := o.(type) {
@@ -130,30 +147,25 @@ func (s *scanner) page(pg page) (scanResult, error) {
 		streams = v
 	case nil:
 		if ir, ok := c.(types.IndirectRef); ok {
-			return scanResult{}, fmt.Errorf("content stream obj#%d missing: %w", ir.ObjectNumber.Value(), ErrDamaged)
+			return nil, fmt.Errorf("content stream obj#%d missing: %w", ir.ObjectNumber.Value(), ErrDamaged)
 		}
-		return scanResult{}, nil
+		return nil, nil
 	default:
-		return scanResult{}, fmt.Errorf("contents is a %T: %w", o, ErrDamaged)
+		return nil, fmt.Errorf("contents is a %T: %w", o, ErrDamaged)
+	}
+	if len(streams) == 1 {
+		return decode(streams[0])
 	}
 	var content []byte
 	for _, so := range streams {
-		b, err := s.streamContent(so)
+		b, err := decode(so)
 		if err != nil {
-			return scanResult{}, err
-		}
-		if len(streams) == 1 {
-			content = b
-			break
+			return nil, err
 		}
 		content = append(content, b...)
 		content = append(content, '\n')
 	}
-	res, err := s.resources(pg.res)
-	if err != nil {
-		return scanResult{}, err
-	}
-	return s.scan(content, res, 0), nil
+	return content, nil
 }
 
 // streamContent decodes the stream o refers to. A stream that is named but

@@ -118,45 +118,6 @@ func (e *Extractor) geometry(page types.Dict) geometry {
 	return g
 }
 
-// contents decodes the page's content streams and joins them with a
-// newline, as the specification reads them (§7.8.2).
-func (e *Extractor) contents(page types.Dict) ([]byte, error) {
-	c, ok := page["Contents"]
-	if !ok {
-		return nil, nil
-	}
-	o, err := e.doc.Ctx.Dereference(c)
-	if err != nil {
-		return nil, fmt.Errorf("contents: %w", err)
-	}
-	var streams []types.Object
-	switch v := o.(type) {
-	case types.StreamDict:
-		streams = []types.Object{c}
-	case types.Array:
-		streams = v
-	case nil:
-		return nil, nil
-	default:
-		return nil, fmt.Errorf("contents is a %T, not a stream", o)
-	}
-	var out []byte
-	var total int64
-	for _, so := range streams {
-		b, _, err := e.doc.Stream(so, e.lim.MaxStreamBytes-total)
-		if err != nil {
-			return nil, fmt.Errorf("%w: content stream: %w", ErrLimit, err)
-		}
-		total += int64(len(b))
-		if len(streams) == 1 {
-			return b, nil
-		}
-		out = append(out, b...)
-		out = append(out, '\n')
-	}
-	return out, nil
-}
-
 func (e *Extractor) resources(o types.Object) (types.Dict, error) {
 	if o == nil {
 		return nil, nil

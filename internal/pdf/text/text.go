@@ -204,8 +204,12 @@ func (e *Extractor) page(ctx context.Context, n int) (Page, error) {
 		Rotate:   geo.rotate,
 	}
 	p.CropBox = [4]float64{geo.crop[0] - geo.media[0], geo.crop[1] - geo.media[1], geo.crop[2] - geo.media[0], geo.crop[3] - geo.media[1]}
-	data, err := e.contents(pg.Dict)
+	data, err := e.doc.Contents(n-1, e.lim.MaxStreamBytes)
 	if err != nil {
+		var se *ingest.SizeLimitError
+		if errors.As(err, &se) {
+			return Page{}, fmt.Errorf("%w: content stream: %w", ErrLimit, err)
+		}
 		return Page{}, err
 	}
 	res, err := e.resources(pg.Resources)
