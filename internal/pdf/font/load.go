@@ -264,7 +264,6 @@ func (l *Loader) loadSimple(d types.Dict, subtype string) (*Font, error) {
 	if err != nil {
 		return nil, err
 	}
-	embedded := p.sfnt != nil || p.cff != nil || p.builtin != nil
 	std := standardName(base)
 	flags, _ := l.num(fd["Flags"])
 	symbolic := int(flags)&4 != 0 && int(flags)&32 == 0
@@ -281,9 +280,7 @@ func (l *Loader) loadSimple(d types.Dict, subtype string) (*Font, error) {
 			f.text[c] = fromCmap[c]
 		}
 	}
-	if err := l.simpleWidths(f, d, fd, names, std, embedded, p); err != nil {
-		return nil, err
-	}
+	l.simpleWidths(f, d, fd, names, std, p)
 	l.verticalMetrics(f, fd, p, std)
 	if err := l.loadToUnicode(f, d); err != nil {
 		return nil, err
@@ -395,7 +392,10 @@ func symbolicTrueTypeText(s *fontfile.SFNT) *[256]string {
 	return &out
 }
 
-func (l *Loader) simpleWidths(f *Font, d, fd types.Dict, names [256]string, std string, embedded bool, p program) error {
+// simpleWidths sets the width of every code: /Widths from /FirstChar, else
+// the standard 14 AFM widths by glyph name, else the embedded TrueType
+// font's advances; /MissingWidth where none of these says.
+func (l *Loader) simpleWidths(f *Font, d, fd types.Dict, names [256]string, std string, p program) {
 	missing, _ := l.num(fd["MissingWidth"])
 	if ws := l.array(d["Widths"]); ws != nil {
 		first, _ := l.num(d["FirstChar"])
@@ -411,7 +411,7 @@ func (l *Loader) simpleWidths(f *Font, d, fd types.Dict, names [256]string, std 
 				f.width[c] = w
 			}
 		}
-		return nil
+		return
 	}
 	if ws, ok := std14Widths[std]; ok {
 		for c := 0; c < 256; c++ {
@@ -420,7 +420,7 @@ func (l *Loader) simpleWidths(f *Font, d, fd types.Dict, names [256]string, std 
 				f.width[c] = float64(w)
 			}
 		}
-		return nil
+		return
 	}
 	if p.sfnt != nil && p.sfnt.UnitsPerEm > 0 {
 		for c := 0; c < 256; c++ {
@@ -434,12 +434,11 @@ func (l *Loader) simpleWidths(f *Font, d, fd types.Dict, names [256]string, std 
 				f.width[c] = missing
 			}
 		}
-		return nil
+		return
 	}
 	for c := 0; c < 256; c++ {
 		f.width[c] = missing
 	}
-	return nil
 }
 
 func (l *Loader) loadToUnicode(f *Font, d types.Dict) error {
