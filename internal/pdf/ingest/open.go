@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
@@ -111,4 +112,22 @@ func (d *Document) Stream(o types.Object, max int64) ([]byte, *types.StreamDict,
 		return nil, nil, fmt.Errorf("decode stream: %w", err)
 	}
 	return b, sd, nil
+}
+
+// WriteFresh writes the document to w as a new file: without encryption
+// and with a new file identifier. pdfcpu writes only the objects reachable
+// from the catalog, as a single revision, so objects a change left
+// unreferenced (old content streams, earlier revisions) are not carried
+// over.
+func (d *Document) WriteFresh(w io.Writer) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: pdfcpu panic while writing: %v", ErrDamaged, r)
+		}
+	}()
+	if d.Ctx.Encrypt != nil {
+		d.Ctx.Cmd = model.DECRYPT // pdfcpu drops the key and /Encrypt
+	}
+	d.Ctx.ID = nil
+	return writeContext(d.Ctx, w)
 }

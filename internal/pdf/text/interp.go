@@ -453,9 +453,17 @@ func (in *interp) show(s []byte, src Source) {
 			spacing += gs.tw
 		}
 		if vertical {
-			ty += ch.W1*gs.size + spacing
+			d := ch.W1*gs.size + spacing
+			ty += d
+			if gs.size != 0 {
+				g.Adv = -1000 * d / gs.size
+			}
 		} else {
-			tx += (ch.W0*gs.size + spacing) * gs.th
+			d := (ch.W0*gs.size + spacing) * gs.th
+			tx += d
+			if gs.size*gs.th != 0 {
+				g.Adv = -1000 * d / (gs.size * gs.th)
+			}
 		}
 		e := at(tx, gs.ts+ty)
 		g.end = d.apply(e.X, e.Y)

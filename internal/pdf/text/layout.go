@@ -36,6 +36,7 @@ const (
 type Word struct {
 	Text   string // NFC, accents combined with their letters
 	Glyphs []int  // indices into Page.Glyphs, in reading order
+	Line   int    // the line it is on, counted from 0 in reading order
 }
 
 type line struct {
@@ -64,6 +65,9 @@ func layout(glyphs []Glyph) ([]Word, string) {
 			}
 		}
 		lw := lineWords(glyphs, l)
+		for k := range lw {
+			lw[k].Line = i
+		}
 		for k, w := range lw {
 			if k > 0 {
 				sb.WriteByte(' ')

@@ -119,6 +119,11 @@ type Glyph struct {
 	Render    int     // text render mode, 0-7
 	Invisible bool
 	Source    Source
+	// Adv is how far the glyph moved the text position, as the TJ number
+	// that moves it back: -1000 × displacement / (font size × horizontal
+	// scale) (§9.4.3). A redaction that removes a run of glyphs replaces
+	// them with the sum of their Adv, so what follows keeps its place.
+	Adv float64
 
 	origin, end Point // baseline start and the text position after the glyph, in display space
 	dir         Point // unit vector along the baseline, in display space

@@ -1,0 +1,434 @@
+package redact
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+
+	"github.com/releasegate/releasegate/internal/pdf/content"
+	"github.com/releasegate/releasegate/internal/pdf/ingest"
+	"github.com/releasegate/releasegate/internal/pdf/text"
+)
+
+// Options say what to redact and how.
+type Options struct {
+	Marks  []Mark
+	Terms  []string
+	Policy Policy
+	Limits text.Limits
+}
+
+// PageReport says what was removed from one page.
+type PageReport struct {
+	Page          int `json:"page"`
+	GlyphsRemoved int `json:"glyphs_removed"`
+	Boxes         int `json:"boxes"`
+	// FormsCopied counts form XObjects shared with other pages that were
+	// copied for this page before glyphs were cut from them.
+	FormsCopied int `json:"forms_copied,omitempty"`
+}
+
+// Report is what a redaction did.
+type Report struct {
+	Policy     Policy       `json:"width_policy"`
+	WidthsLeak bool         `json:"widths_leak"`
+	Pages      []PageReport `json:"pages"`
+	Problems   []string     `json:"problems,omitempty"`
+}
+
+// maxStream bounds one rewritten content stream.
+const maxStream = 256 << 20
+
+// apply redacts doc in place.
+func apply(ctx context.Context, doc *ingest.Document, opt Options) (Report, error) {
+	rep := Report{Policy: opt.Policy, WidthsLeak: opt.Policy == Exact}
+	m := newMatcher(opt.Terms)
+	ex := text.New(doc, opt.Limits)
+	refs := formUses(doc)
+	for n := 1; n <= doc.NumPages(); n++ {
+		p, err := ex.Page(ctx, n)
+		if err != nil {
+			return rep, err
+		}
+		if len(p.Problems) > 0 {
+			// Glyphs a problem hid cannot be found, so cannot be removed.
+			return rep, fmt.Errorf("page %d: cannot read all its text (%s), so cannot redact it safely", n, p.Problems[0])
+		}
+		sel := selectGlyphs(&p, opt.Marks, m, opt.Policy)
+		pr := PageReport{Page: n, GlyphsRemoved: len(sel)}
+		pg := &pageEdit{doc: doc, page: n, dict: doc.Page(n - 1).Dict, policy: opt.Policy}
+		if err := pg.cut(&p, sel, refs); err != nil {
+			return rep, fmt.Errorf("page %d: %w", n, err)
+		}
+		var boxes [][4]Point
+		for _, mk := range opt.Marks {
+			if mk.Page == n {
+				r := normRect(mk.Rect)
+				boxes = append(boxes, [4]Point{{X: r[0], Y: r[1]}, {X: r[2], Y: r[1]}, {X: r[2], Y: r[3]}, {X: r[0], Y: r[3]}})
+			}
+		}
+		boxes = append(boxes, pg.runBoxes...)
+		pr.Boxes = len(boxes)
+		pr.FormsCopied = pg.copied
+		if len(sel) > 0 || len(boxes) > 0 {
+			if err := pg.writePage(boxes, p.MediaBox); err != nil {
+				return rep, fmt.Errorf("page %d: %w", n, err)
+			}
+		}
+		rep.Problems = append(rep.Problems, pg.problems...)
+		rep.Pages = append(rep.Pages, pr)
+	}
+	return rep, nil
+}
+
+// Point is a position in page space.
+type Point = text.Point
+
+// pageEdit rewrites one page.
+type pageEdit struct {
+	doc      *ingest.Document
+	page     int
+	dict     types.Dict
+	policy   Policy
+	ops      []content.Op // the page's own content, rewritten
+	changed  bool
+	runBoxes [][4]Point // boxes over removed runs (widened under Quantised)
+	copied   int
+	problems []string
+}
+
+// cut removes the glyphs sel of page p from the content streams that drew
+// them.
+func (pe *pageEdit) cut(p *text.Page, sel []int, refs map[int]int) error {
+	if len(sel) == 0 {
+		return nil
+	}
+	byStream := map[int]map[int]*cut{} // form (0: page) → op → cut
+	for _, gi := range sel {
+		g := p.Glyphs[gi]
+		s := byStream[g.Source.Form]
+		if s == nil {
+			s = map[int]*cut{}
+			byStream[g.Source.Form] = s
+		}
+		c := s[g.Source.Op]
+		if c == nil {
+			c = &cut{}
+			s[g.Source.Op] = c
+		}
+		c.glyphs = append(c.glyphs, g)
+	}
+	for _, s := range byStream {
+		for _, c := range s {
+			sort.Slice(c.glyphs, func(i, j int) bool {
+				a, b := c.glyphs[i].Source, c.glyphs[j].Source
+				if a.Elem != b.Elem {
+					return a.Elem < b.Elem
+				}
+				return a.Start < b.Start
+			})
+		}
+	}
+	adjust := pe.adjuster()
+	forms := make([]int, 0, len(byStream))
+	for f := range byStream {
+		forms = append(forms, f)
+	}
+	sort.Ints(forms)
+	for _, f := range forms {
+		cuts := byStream[f]
+		if f == 0 {
+			data, err := pe.doc.Contents(pe.page-1, maxStream)
+			if err != nil {
+				return err
+			}
+			ops, err := content.Parse(data, content.Limits{})
+			if err != nil {
+				return fmt.Errorf("content stream: %w", err)
+			}
+			pe.ops = rewrite(ops, cuts, adjust)
+			pe.changed = true
+		} else if err := pe.cutForm(f, cuts, adjust, refs); err != nil {
+			return err
+		}
+		pe.addRunBoxes(cuts)
+	}
+	return nil
+}
+
+// adjuster returns the width policy's treatment of a removed run's
+// adjustment.
+func (pe *pageEdit) adjuster() func(float64) float64 {
+	if pe.policy == Quantised {
+		return quantise
+	}
+	return nil
+}
+
+// addRunBoxes records a box over each run of removed glyphs, widened
+// along the text as the width policy widened the gap.
+func (pe *pageEdit) addRunBoxes(cuts map[int]*cut) {
+	for _, c := range cuts {
+		runs := splitRuns(c.glyphs)
+		for _, run := range runs {
+			first, last := run[0], run[len(run)-1]
+			q := [4]Point{first.Quad[0], last.Quad[1], last.Quad[2], first.Quad[3]}
+			if pe.policy == Quantised {
+				exact := 0.0
+				for _, g := range run {
+					exact += g.Adv
+				}
+				if exact < 0 {
+					scale := quantise(exact) / exact // ≥ 1
+					for _, k := range [][2]int{{0, 1}, {3, 2}} {
+						a, b := q[k[0]], q[k[1]]
+						q[k[1]] = Point{X: a.X + (b.X-a.X)*scale, Y: a.Y + (b.Y-a.Y)*scale}
+					}
+				}
+			}
+			pe.runBoxes = append(pe.runBoxes, q)
+		}
+	}
+}
+
+// splitRuns splits removed glyphs (sorted) into runs of neighbours in one
+// string.
+func splitRuns(gs []text.Glyph) [][]text.Glyph {
+	var out [][]text.Glyph
+	start := 0
+	for i := 1; i <= len(gs); i++ {
+		if i == len(gs) || gs[i].Source.Elem != gs[i-1].Source.Elem || gs[i].Source.Start != gs[i-1].Source.End {
+			out = append(out, gs[start:i])
+			start = i
+		}
+	}
+	return out
+}
+
+// writePage replaces the page's content with its rewritten content wrapped
+// in q … Q, followed by the boxes in black.
+func (pe *pageEdit) writePage(boxes [][4]Point, media [4]float64) error {
+	var body []byte
+	if pe.changed {
+		body = content.Append(nil, pe.ops)
+	} else {
+		data, err := pe.doc.Contents(pe.page-1, maxStream)
+		if err != nil {
+			return err
+		}
+		body = data
+	}
+	var b bytes.Buffer
+	b.WriteString("q\n")
+	b.Write(body)
+	b.WriteString("\nQ\nq 0 g\n")
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) }
+	for _, q := range boxes {
+		for k, p := range q {
+			op := "l"
+			if k == 0 {
+				op = "m"
+			}
+			fmt.Fprintf(&b, "%s %s %s\n", f(p.X+media[0]), f(p.Y+media[1]), op)
+		}
+		b.WriteString("h f\n")
+	}
+	b.WriteString("Q\n")
+	sd, err := pe.doc.Ctx.NewStreamDictForBuf(b.Bytes())
+	if err != nil {
+		return err
+	}
+	if err := sd.Encode(); err != nil {
+		return fmt.Errorf("encode content: %w", err)
+	}
+	ref, err := pe.doc.Ctx.IndRefForNewObject(*sd)
+	if err != nil {
+		return err
+	}
+	pe.dict["Contents"] = *ref
+	return nil
+}
+
+// formUses counts, for every form XObject, the pages whose resources reach
+// it (directly or through other forms): a form reached from more than one
+// page is copied before glyphs are cut from it for one of them.
+func formUses(doc *ingest.Document) map[int]int {
+	uses := map[int]int{}
+	for i := range doc.NumPages() {
+		seen := map[int]bool{}
+		var walk func(res types.Object, depth int)
+		walk = func(res types.Object, depth int) {
+			if depth > 16 {
+				return
+			}
+			rd, err := doc.Ctx.DereferenceDict(res)
+			if err != nil || rd == nil {
+				return
+			}
+			xo, err := doc.Ctx.DereferenceDict(rd["XObject"])
+			if err != nil || xo == nil {
+				return
+			}
+			for _, v := range xo {
+				ir, ok := v.(types.IndirectRef)
+				if !ok || seen[ir.ObjectNumber.Value()] {
+					continue
+				}
+				seen[ir.ObjectNumber.Value()] = true
+				sd, _, err := doc.Ctx.DereferenceStreamDict(ir)
+				if err != nil || sd == nil {
+					continue
+				}
+				if st := sd.Subtype(); st != nil && *st == "Form" {
+					walk(sd.Dict["Resources"], depth+1)
+				}
+			}
+		}
+		walk(doc.Page(i).Resources, 0)
+		for n := range seen {
+			uses[n]++
+		}
+	}
+	return uses
+}
+
+// cutForm removes glyphs from form XObject objNr for this page: in place
+// when no other page draws it, else in a copy that this page's resources
+// point to instead.
+func (pe *pageEdit) cutForm(objNr int, cuts map[int]*cut, adjust func(float64) float64, uses map[int]int) error {
+	ref := *types.NewIndirectRef(objNr, 0)
+	data, sd, err := pe.doc.Stream(ref, maxStream)
+	if err != nil {
+		return fmt.Errorf("form XObject %d: %w", objNr, err)
+	}
+	if sd == nil {
+		return fmt.Errorf("form XObject %d is missing", objNr)
+	}
+	ops, err := content.Parse(data, content.Limits{})
+	if err != nil {
+		return fmt.Errorf("form XObject %d: %w", objNr, err)
+	}
+	ns, err := pe.doc.Ctx.NewStreamDictForBuf(content.Append(nil, rewrite(ops, cuts, adjust)))
+	if err != nil {
+		return err
+	}
+	for k, v := range sd.Dict {
+		switch k {
+		case "Length", "Filter", "DecodeParms", "DL":
+		default:
+			ns.Dict[k] = v
+		}
+	}
+	if err := ns.Encode(); err != nil {
+		return fmt.Errorf("form XObject %d: encode: %w", objNr, err)
+	}
+	if uses[objNr] <= 1 {
+		entry, ok := pe.doc.Ctx.FindTableEntryLight(objNr)
+		if !ok {
+			return fmt.Errorf("form XObject %d is missing", objNr)
+		}
+		entry.Object = *ns
+		return nil
+	}
+	newRef, err := pe.doc.Ctx.IndRefForNewObject(*ns)
+	if err != nil {
+		return err
+	}
+	if pe.repoint(objNr, *newRef) {
+		pe.copied++
+		return nil
+	}
+	// Drawn through another form: the chain would have to be copied too.
+	// Change it everywhere instead: other pages lose the same glyphs
+	// (more removed, never less).
+	entry, ok := pe.doc.Ctx.FindTableEntryLight(objNr)
+	if !ok {
+		return fmt.Errorf("form XObject %d is missing", objNr)
+	}
+	entry.Object = *ns
+	pe.problems = append(pe.problems, fmt.Sprintf("page %d: form XObject %d is shared and nested; it was changed for every page that draws it", pe.page, objNr))
+	return nil
+}
+
+// repoint gives the page resources of its own in which every way of
+// reaching form objNr — directly, or through other forms, which are copied
+// in turn — names newRef instead. It reports whether any did.
+func (pe *pageEdit) repoint(objNr int, newRef types.IndirectRef) bool {
+	res := pe.doc.Page(pe.page - 1).Resources
+	if cur, ok := pe.dict["Resources"]; ok {
+		res = cur
+	}
+	newRes, changed := pe.repointIn(res, objNr, newRef, 0)
+	if changed {
+		pe.dict["Resources"] = newRes
+	}
+	return changed
+}
+
+// repointIn returns a copy of resources res in which objNr is replaced by
+// newRef wherever its XObjects reach it, and whether anything changed.
+func (pe *pageEdit) repointIn(res types.Object, objNr int, newRef types.IndirectRef, depth int) (types.Dict, bool) {
+	if depth > 16 {
+		return nil, false
+	}
+	rd, err := pe.doc.Ctx.DereferenceDict(res)
+	if err != nil || rd == nil {
+		return nil, false
+	}
+	xo, err := pe.doc.Ctx.DereferenceDict(rd["XObject"])
+	if err != nil || xo == nil {
+		return nil, false
+	}
+	newXO := types.Dict{}
+	changed := false
+	for k, v := range xo {
+		newXO[k] = v
+		ir, ok := v.(types.IndirectRef)
+		if !ok {
+			continue
+		}
+		if ir.ObjectNumber.Value() == objNr {
+			newXO[k] = newRef
+			changed = true
+			continue
+		}
+		sd, _, err := pe.doc.Ctx.DereferenceStreamDict(ir)
+		if err != nil || sd == nil {
+			continue
+		}
+		if st := sd.Subtype(); st == nil || *st != "Form" {
+			continue
+		}
+		inner, innerChanged := pe.repointIn(sd.Dict["Resources"], objNr, newRef, depth+1)
+		if !innerChanged {
+			continue
+		}
+		// The form that draws objNr is copied with resources naming the
+		// copy; its content stays as it is.
+		cp := types.StreamDict{Dict: types.Dict{}, StreamOffset: sd.StreamOffset, StreamLength: sd.StreamLength,
+			StreamLengthObjNr: sd.StreamLengthObjNr, FilterPipeline: sd.FilterPipeline, Raw: sd.Raw, Content: sd.Content}
+		for dk, dv := range sd.Dict {
+			cp.Dict[dk] = dv
+		}
+		cp.Dict["Resources"] = inner
+		ref, err := pe.doc.Ctx.IndRefForNewObject(cp)
+		if err != nil {
+			continue
+		}
+		newXO[k] = *ref
+		changed = true
+	}
+	if !changed {
+		return nil, false
+	}
+	newRes := types.Dict{}
+	for k, v := range rd {
+		newRes[k] = v
+	}
+	newRes["XObject"] = newXO
+	return newRes, true
+}

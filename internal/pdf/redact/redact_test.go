@@ -1,0 +1,136 @@
+package redact
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/releasegate/releasegate/internal/pdf/ingest"
+	"github.com/releasegate/releasegate/internal/pdf/ingest/ingesttest"
+	"github.com/releasegate/releasegate/internal/pdf/text"
+)
+
+const helv = "<< /Font << /F1 5 0 R >> >>"
+
+func pageText(t *testing.T, pdf []byte) []text.Page {
+	t.Helper()
+	doc, err := ingest.Open(context.Background(), pdf, "", ingest.Limits{})
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	pages, err := text.New(doc, text.Limits{}).All(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pages
+}
+
+// pdftotext runs poppler on pdf when it is installed.
+func pdftotext(t *testing.T, pdf []byte) (string, bool) {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("RG_TEST_REQUIRE_BACKENDS") == "1" {
+			t.Fatal("pdftotext is required (make test installs poppler-utils)")
+		}
+		return "", false
+	}
+	f := filepath.Join(t.TempDir(), "in.pdf")
+	if err := os.WriteFile(f, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", f, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	if _, err := exec.LookPath("qpdf"); err == nil {
+		if out, err := exec.Command("qpdf", "--check", f).CombinedOutput(); err != nil {
+			t.Fatalf("qpdf --check: %v\n%s", err, out)
+		}
+	}
+	return string(out), true
+}
+
+// leak is one known way text survives a naive redaction.
+type leak struct {
+	name    string
+	pdf     []byte
+	terms   []string
+	marks   []Mark
+	keep    []string // words that must survive
+	gone    string   // what must not survive (lower case)
+	policy  Policy
+}
+
+func leaks(t *testing.T) []leak {
+	fixture := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join("..", "..", "..", "testdata", "pdf", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	return []leak{
+		{name: "term in a Tj", pdf: ingesttest.OnePage("BT /F1 12 Tf 72 700 Td (Child: Alfie Thompson lives here) Tj ET", helv),
+			terms: []string{"Alfie Thompson"}, keep: []string{"Child:", "lives", "here"}, gone: "alfie"},
+		{name: "term split across TJ elements with kerning", pdf: ingesttest.OnePage("BT /F1 12 Tf 72 700 Td [(Child: Al) 20 (fie T) -15 (hompson) ( lives here)] TJ ET", helv),
+			terms: []string{"alfie thompson"}, keep: []string{"Child:", "lives", "here"}, gone: "alfie"},
+		{name: "term across lines", pdf: ingesttest.OnePage("BT /F1 12 Tf 14 TL 72 700 Td (The child Alfie) Tj T* (Thompson was seen) Tj ET", helv),
+			terms: []string{"Alfie Thompson"}, keep: []string{"child", "seen"}, gone: "thompson"},
+		{name: "term across a hyphenated line end", pdf: ingesttest.OnePage("BT /F1 12 Tf 14 TL 72 700 Td (a multi-) Tj T* (agency meeting) Tj ET", helv),
+			terms: []string{"multiagency"}, keep: []string{"meeting"}, gone: "agency"},
+		{name: "text under a black rectangle", pdf: ingesttest.OnePage("BT /F1 12 Tf 72 700 Td (Address: 12 Acacia Avenue) Tj ET 0 g 140 695 120 18 re f", helv),
+			marks: []Mark{{Page: 1, Rect: [4]float64{140, 695, 260, 713}}}, keep: []string{"Address:"}, gone: "acacia"},
+		{name: "white text", pdf: ingesttest.OnePage("BT /F1 12 Tf 72 700 Td (Visible line) Tj ET 1 g BT /F1 12 Tf 72 650 Td (Foster carer Mrs Kowalczyk) Tj ET", helv),
+			terms: []string{"Kowalczyk"}, keep: []string{"Visible", "line", "Foster"}, gone: "kowalczyk"},
+		{name: "invisible OCR text", pdf: ingesttest.OnePage("0.5 g 0 0 612 792 re f BT 3 Tr /F1 12 Tf 72 700 Td (Seen by PC Lennox Abara) Tj ET", helv),
+			terms: []string{"Lennox Abara"}, keep: []string{"Seen"}, gone: "abara"},
+		{name: "the term in a ligature", pdf: fixture("edge-differences.pdf"),
+			terms: []string{"confidential"}, keep: []string{"Case"}, gone: "confidential"},
+		{name: "form XObject on several pages, marked on one", pdf: fixture("edge-form-reused.pdf"),
+			terms: []string{"Child Protection Plan"}, keep: []string{"Strategy"}, gone: "protection"},
+		{name: "rotated page", pdf: fixture("edge-rotated.pdf"), terms: []string{"Okonkwo-Reid"}, keep: []string{"Pupil"}, gone: "okonkwo"},
+		{name: "crop box offset from the media box", pdf: fixture("edge-cropbox.pdf"), terms: []string{"Corran Lodge"}, keep: []string{"Offset"}, gone: "corran"},
+		{name: "line policy", pdf: ingesttest.OnePage("BT /F1 12 Tf 14 TL 72 700 Td (Name: Alfie Thompson, aged 8) Tj T* (Next line stays) Tj ET", helv),
+			terms: []string{"Thompson"}, keep: []string{"Next", "stays"}, gone: "aged", policy: Line},
+	}
+}
+
+func TestLeaks(t *testing.T) {
+	for _, l := range leaks(t) {
+		t.Run(l.name, func(t *testing.T) {
+			// The leak is there to begin with.
+			v, err := Verify(context.Background(), l.pdf, "", l.terms, l.marks, text.Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.OK {
+				t.Fatalf("the unredacted file passes verification: the test cannot see this leak")
+			}
+			out, rep, v, err := Redact(context.Background(), l.pdf, "", Options{Terms: l.terms, Marks: l.marks, Policy: l.policy})
+			if err != nil {
+				t.Fatalf("redact: %v (verification %+v, report %+v)", err, v, rep)
+			}
+			var all strings.Builder
+			for _, p := range pageText(t, out) {
+				all.WriteString(strings.ToLower(p.Text) + "\n")
+			}
+			if strings.Contains(all.String(), l.gone) {
+				t.Errorf("%q survives: %q", l.gone, all.String())
+			}
+			if pt, ok := pdftotext(t, out); ok {
+				low := strings.ToLower(pt)
+				if strings.Contains(low, l.gone) {
+					t.Errorf("pdftotext still finds %q", l.gone)
+				}
+				for _, w := range l.keep {
+					if !strings.Contains(pt, w) {
+						t.Errorf("%q was lost (pdftotext: %q)", w, pt)
+					}
+				}
+			}
+		})
+	}
+}

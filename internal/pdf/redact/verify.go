@@ -1,0 +1,201 @@
+package redact
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+
+	"github.com/releasegate/releasegate/internal/pdf/ingest"
+	"github.com/releasegate/releasegate/internal/pdf/text"
+)
+
+// Verification is the result of reading a redacted file back.
+type Verification struct {
+	OK bool `json:"ok"`
+	// Failures says where a term or a glyph under a mark was found; it
+	// names the place, never the text.
+	Failures []string `json:"failures,omitempty"`
+}
+
+// maxFailures bounds what a verification lists.
+const maxFailures = 50
+
+// Verify reads data and proves that no glyph, visible or not, lies under a
+// mark, that no term occurs in any page's text, and that no term occurs in
+// the decompressed bytes of any stream or in any string of the file.
+func Verify(ctx context.Context, data []byte, password string, terms []string, marks []Mark, lim text.Limits) (Verification, error) {
+	doc, err := ingest.Open(ctx, data, password, ingest.Limits{})
+	if err != nil {
+		return Verification{}, err
+	}
+	return verifyDoc(ctx, doc, terms, marks, lim)
+}
+
+func verifyDoc(ctx context.Context, doc *ingest.Document, terms []string, marks []Mark, lim text.Limits) (Verification, error) {
+	var v Verification
+	fail := func(format string, args ...any) {
+		if len(v.Failures) < maxFailures {
+			v.Failures = append(v.Failures, fmt.Sprintf(format, args...))
+		}
+	}
+	m := newMatcher(terms)
+	ex := text.New(doc, lim)
+	for n := 1; n <= doc.NumPages(); n++ {
+		p, err := ex.Page(ctx, n)
+		if err != nil {
+			return v, err
+		}
+		for _, pr := range p.Problems {
+			fail("page %d: text could not all be read: %s", n, pr)
+		}
+		for gi := range p.Glyphs {
+			b := p.Glyphs[gi].Quad.Bounds()
+			for k, mk := range marks {
+				if mk.Page == n && covered(b, normRect(mk.Rect)) {
+					fail("page %d: a glyph remains under mark %d", n, k+1)
+					break
+				}
+			}
+		}
+		if len(m.find(&p)) > 0 {
+			fail("page %d: a term remains in the page's text", n)
+		}
+	}
+	for _, where := range rawTermHits(doc, terms) {
+		fail("%s holds a term", where)
+	}
+	v.OK = len(v.Failures) == 0
+	return v, nil
+}
+
+// rawTermHits searches every object of the file, streams decompressed, for
+// each term's words as plain bytes (any case, single spaces), and every
+// string for the term as text.
+func rawTermHits(doc *ingest.Document, terms []string) []string {
+	var needles [][]byte
+	for _, t := range terms {
+		w := strings.FieldsFunc(fold(t), unicode.IsSpace)
+		if len(w) > 0 {
+			needles = append(needles, []byte(strings.Join(w, " ")))
+		}
+	}
+	if len(needles) == 0 {
+		return nil
+	}
+	m := newMatcher(terms)
+	var hits []string
+	for objNr, e := range doc.Ctx.Table {
+		if e == nil || e.Free || e.Object == nil {
+			continue
+		}
+		var hay []byte
+		switch o := e.Object.(type) {
+		case types.StreamDict:
+			b, _, err := doc.Stream(o, maxStream)
+			if err == nil {
+				hay = b
+			}
+			if strs := stringsIn(o.Dict, 0); m.contains(strs) {
+				hits = append(hits, fmt.Sprintf("object %d", objNr))
+				continue
+			}
+		default:
+			if strs := stringsIn(o, 0); m.contains(strs) {
+				hits = append(hits, fmt.Sprintf("object %d", objNr))
+				continue
+			}
+		}
+		if hay == nil {
+			continue
+		}
+		low := bytes.ToLower(hay)
+		for _, nd := range needles {
+			if bytes.Contains(low, nd) {
+				hits = append(hits, fmt.Sprintf("stream object %d", objNr))
+				break
+			}
+		}
+	}
+	return hits
+}
+
+// stringsIn joins the text of every string in o (decoded as PDF text
+// strings), one per line.
+func stringsIn(o types.Object, depth int) string {
+	if depth > 32 {
+		return ""
+	}
+	switch v := o.(type) {
+	case types.StringLiteral:
+		if s, err := types.StringLiteralToString(v); err == nil {
+			return s + "\n"
+		}
+		return string(v) + "\n"
+	case types.HexLiteral:
+		if s, err := types.HexLiteralToString(v); err == nil {
+			return s + "\n"
+		}
+	case types.Name:
+		return string(v) + "\n"
+	case types.Array:
+		var b strings.Builder
+		for _, e := range v {
+			b.WriteString(stringsIn(e, depth+1))
+		}
+		return b.String()
+	case types.Dict:
+		var b strings.Builder
+		for _, e := range v {
+			b.WriteString(stringsIn(e, depth+1))
+		}
+		return b.String()
+	}
+	return ""
+}
+
+// Redact opens data, redacts it, writes it afresh and verifies the result.
+// It returns the new file only when verification passed; otherwise the
+// error wraps ErrVerify and the report says why.
+func Redact(ctx context.Context, data []byte, password string, opt Options) ([]byte, Report, Verification, error) {
+	if opt.Policy == "" {
+		opt.Policy = Quantised
+	}
+	doc, err := ingest.Open(ctx, data, password, ingest.Limits{})
+	if err != nil {
+		return nil, Report{}, Verification{}, err
+	}
+	rep, err := apply(ctx, doc, opt)
+	if err != nil {
+		return nil, rep, Verification{}, err
+	}
+	if err := sanitizeDoc(doc, opt.Terms, &rep); err != nil {
+		return nil, rep, Verification{}, err
+	}
+	var buf bytes.Buffer
+	if err := doc.WriteFresh(&buf); err != nil {
+		return nil, rep, Verification{}, fmt.Errorf("write redacted file: %w", err)
+	}
+	v, err := Verify(ctx, buf.Bytes(), "", opt.Terms, opt.Marks, opt.Limits)
+	if err != nil {
+		return nil, rep, v, fmt.Errorf("%w: it does not read back: %w", ErrVerify, err)
+	}
+	if !v.OK {
+		return nil, rep, v, fmt.Errorf("%w: %s", ErrVerify, v.Failures[0])
+	}
+	return buf.Bytes(), rep, v, nil
+}
+
+// sanitizeDoc removes the document-level places personal data hides in.
+// (The full sanitiser is internal/pdf/sanitize; until it is wired in, the
+// Info dictionary and XMP metadata go.)
+func sanitizeDoc(doc *ingest.Document, terms []string, rep *Report) error {
+	doc.Ctx.Info = nil
+	if root, err := doc.Ctx.Catalog(); err == nil && root != nil {
+		delete(root, "Metadata")
+	}
+	return nil
+}
