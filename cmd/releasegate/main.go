@@ -37,6 +37,9 @@ Usage:
   releasegate audit verify check the audit log's hash chain
   releasegate health       --url URL: exit 0 when URL answers 200 (the container HEALTHCHECK)
   releasegate text         [--json] [--password PW] IN.pdf: the PDF's text, or every glyph with its box
+  releasegate redact       -o OUT.pdf [--terms FILE] [--term TEXT]… [--marks FILE]
+                           [--width-policy quantised|exact|line] [--password PW] [--report FILE] IN.pdf
+  releasegate verify       --terms FILE [--marks FILE] [--password PW] FILE.pdf
 
 Configuration comes from RG_* environment variables (see the README);
 flags override them. Run "releasegate COMMAND -h" for a command's flags.
@@ -99,6 +102,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runHealth(ctx, args, stdout, stderr)
 	case "text":
 		return runText(ctx, args, stdout, stderr)
+	case "redact":
+		return runRedact(ctx, args, stdout, stderr)
+	case "verify":
+		return runVerify(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

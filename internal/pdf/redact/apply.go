@@ -72,6 +72,9 @@ func apply(ctx context.Context, doc *ingest.Document, opt Options) (Report, erro
 			}
 		}
 		boxes = append(boxes, pg.runBoxes...)
+		if k := imageUnder(&p, boxes); k >= 0 {
+			return rep, fmt.Errorf("page %d: %w (image %d on the page)", n, ErrImage, k+1)
+		}
 		pr.Boxes = len(boxes)
 		pr.FormsCopied = pg.copied
 		if len(sel) > 0 || len(boxes) > 0 {
@@ -431,4 +434,19 @@ func (pe *pageEdit) repointIn(res types.Object, objNr int, newRef types.Indirect
 	}
 	newRes["XObject"] = newXO
 	return newRes, true
+}
+
+// imageUnder returns the index of an image on page p that a box overlaps,
+// or -1.
+func imageUnder(p *text.Page, boxes [][4]Point) int {
+	for k, im := range p.Images {
+		ib := im.Quad.Bounds()
+		for _, q := range boxes {
+			b := text.Quad(q).Bounds()
+			if min(b[2], ib[2]) > max(b[0], ib[0]) && min(b[3], ib[3]) > max(b[1], ib[1]) {
+				return k
+			}
+		}
+	}
+	return -1
 }

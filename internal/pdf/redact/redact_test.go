@@ -2,6 +2,7 @@ package redact
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -55,13 +56,13 @@ func pdftotext(t *testing.T, pdf []byte) (string, bool) {
 
 // leak is one known way text survives a naive redaction.
 type leak struct {
-	name    string
-	pdf     []byte
-	terms   []string
-	marks   []Mark
-	keep    []string // words that must survive
-	gone    string   // what must not survive (lower case)
-	policy  Policy
+	name   string
+	pdf    []byte
+	terms  []string
+	marks  []Mark
+	keep   []string // words that must survive
+	gone   string   // what must not survive (lower case)
+	policy Policy
 }
 
 func leaks(t *testing.T) []leak {
@@ -132,5 +133,62 @@ func TestLeaks(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSharedFormMarkedOnOnePage: a form drawn on three pages, marked on
+// the second, loses its text there only; the other pages keep theirs.
+func TestSharedFormMarkedOnOnePage(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", "testdata", "pdf", "edge-form-reused.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mark Mark
+	for _, p := range pageText(t, b) {
+		if p.Number != 2 {
+			continue
+		}
+		for _, w := range p.Words {
+			if w.Text == "Protection" {
+				r := p.Glyphs[w.Glyphs[0]].Quad.Bounds()
+				last := p.Glyphs[w.Glyphs[len(w.Glyphs)-1]].Quad.Bounds()
+				mark = Mark{Page: 2, Rect: [4]float64{r[0], r[1], last[2], last[3]}}
+			}
+		}
+	}
+	if mark.Page == 0 {
+		t.Fatal("no word Protection on page 2")
+	}
+	out, rep, _, err := Redact(context.Background(), b, "", Options{Marks: []Mark{mark}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Pages[1].FormsCopied != 1 {
+		t.Errorf("page 2 copied %d forms, want 1", rep.Pages[1].FormsCopied)
+	}
+	for _, p := range pageText(t, out) {
+		has := strings.Contains(p.Text, "Protection")
+		if has != (p.Number != 2) {
+			t.Errorf("page %d: holds Protection = %v\n%s", p.Number, has, p.Text)
+		}
+		if !strings.Contains(p.Text, "Child") {
+			t.Errorf("page %d lost the words around the mark: %q", p.Number, p.Text)
+		}
+	}
+}
+
+// TestImageUnderMarkRefused: OCR text over a scanned image names the child
+// in the pixels too; until images are redacted, nothing is written.
+func TestImageUnderMarkRefused(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", "testdata", "pdf", "edge-invisible.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, _, err := Redact(context.Background(), b, "", Options{Terms: []string{"Kacper Zielinski"}})
+	if !errors.Is(err, ErrImage) || out != nil {
+		t.Fatalf("got %d bytes, %v; want nothing and ErrImage", len(out), err)
+	}
+	if !strings.HasPrefix(err.Error(), "page 1: ") {
+		t.Errorf("error %q does not name the page", err)
 	}
 }

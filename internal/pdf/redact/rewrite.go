@@ -67,9 +67,9 @@ func rewriteOp(op *content.Op, c *cut, adjust func(float64) float64) []content.O
 	}
 
 	var arr []content.Operand
-	pending := 0.0   // adjustment of the removed run being built
-	inRun := false   // a removed run is open
-	kerning := 0.0   // numbers met while the run is open
+	pending := 0.0 // adjustment of the removed run being built
+	inRun := false // a removed run is open
+	kerning := 0.0 // numbers met while the run is open
 	flush := func() {
 		if inRun {
 			v := pending + kerning

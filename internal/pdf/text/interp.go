@@ -84,6 +84,7 @@ type interp struct {
 	ops       int
 	glyphs    []Glyph
 	painted   [][4]float64 // user-space boxes painted in a colour other than white
+	images    []Image
 	saturated bool         // painted reached maxPainted
 	problems  []string
 	seen      map[string]bool // problems already reported
@@ -296,7 +297,7 @@ func (in *interp) do(op *content.Op, res types.Dict, formNr, idx, depth int) err
 	case "sh":
 		in.paintArea(gs.clip)
 	case "BI":
-		in.paintUnitSquare()
+		in.image(Image{Source: Source{Form: formNr, Op: idx}, Inline: true})
 	case "n", "f", "F", "f*", "S", "s", "B", "B*", "b", "b*":
 		if in.hasPath {
 			switch op.Operator {
@@ -322,7 +323,7 @@ func (in *interp) do(op *content.Op, res types.Dict, formNr, idx, depth int) err
 		in.hasPath, in.clipNext = false, false
 	case "Do":
 		if len(op.Operands) > 0 && op.Operands[0].Kind == content.KindName {
-			return in.xobject(res, string(op.Operands[0].Bytes), depth)
+			return in.xobject(res, string(op.Operands[0].Bytes), formNr, idx, depth)
 		}
 	}
 	return nil
@@ -496,11 +497,18 @@ func (in *interp) paintArea(box [4]float64) {
 	in.painted = append(in.painted, b)
 }
 
-// paintUnitSquare remembers an image: the unit square through the CTM.
-func (in *interp) paintUnitSquare() {
+// image records an image drawn: the unit square through the CTM.
+func (in *interp) image(im Image) {
 	m := in.gs.ctm
 	q := Quad{m.apply(0, 0), m.apply(1, 0), m.apply(1, 1), m.apply(0, 1)}
 	in.paintArea(q.Bounds())
+	mb := in.geo.media
+	for k, p := range q {
+		im.Quad[k] = Point{p.X - mb[0], p.Y - mb[1]}
+	}
+	if len(in.images) < maxPainted {
+		in.images = append(in.images, im)
+	}
 }
 
 // whiteOnWhite reports a glyph drawn in white where nothing but white was
@@ -541,7 +549,7 @@ func (in *interp) inClip(q Quad) bool {
 
 // xobject paints the XObject name of res: forms are run, images and
 // PostScript XObjects show no text.
-func (in *interp) xobject(res types.Dict, name string, depth int) error {
+func (in *interp) xobject(res types.Dict, name string, formNr, idx, depth int) error {
 	xo, err := in.e.doc.Ctx.DereferenceDict(res["XObject"])
 	if err != nil || xo == nil {
 		return nil
@@ -559,7 +567,7 @@ func (in *interp) xobject(res types.Dict, name string, depth int) error {
 		return nil
 	}
 	if st := sd.Subtype(); st != nil && *st == "Image" {
-		in.paintUnitSquare()
+		in.image(Image{Source: Source{Form: formNr, Op: idx}, Object: objNr, Name: name})
 		return nil
 	}
 	if st := sd.Subtype(); st == nil || *st != "Form" {

@@ -129,6 +129,15 @@ type Glyph struct {
 	dir         Point // unit vector along the baseline, in display space
 }
 
+// Image is an image a page draws.
+type Image struct {
+	Quad   Quad   // the image's unit square on the page
+	Source Source // the Do or BI operator (Elem, Start and End unused)
+	Object int    // the image XObject's object number (0 for inline images)
+	Name   string // its resource name
+	Inline bool
+}
+
 // Page is one page's text.
 type Page struct {
 	Number   int // 1-based
@@ -143,6 +152,9 @@ type Page struct {
 	// every glyph, visible or not.
 	Words []Word
 	Text  string
+	// Images are the images the page draws (XObjects and inline), in
+	// drawing order.
+	Images []Image
 	// Problems lists what could not be interpreted (an unusable font, a
 	// damaged form), each once; the glyphs they would have drawn are
 	// missing, so callers that must see everything treat a non-empty list
@@ -237,6 +249,7 @@ func (e *Extractor) page(ctx context.Context, n int) (Page, error) {
 		return Page{}, err
 	}
 	p.Glyphs = in.glyphs
+	p.Images = in.images
 	p.Problems = append(p.Problems, in.problems...)
 	p.Words, p.Text = layout(p.Glyphs)
 	return p, nil
