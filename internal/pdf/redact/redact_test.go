@@ -192,3 +192,22 @@ func TestImageUnderMarkRefused(t *testing.T) {
 		t.Errorf("error %q does not name the page", err)
 	}
 }
+
+// TestQuantisedFallsBackWhenTextWouldMoveUnderAMark: widening the gap of a
+// term moves the rest of the line; when that would put kept text under a
+// mark further along, the exact layout is kept and the report says widths
+// leak.
+func TestQuantisedFallsBackWhenTextWouldMoveUnderAMark(t *testing.T) {
+	pdf := ingesttest.OnePage("BT /F1 12 Tf 72 700 Td (Child: Alfie Thompson lives at 12 Acacia Avenue) Tj ET", helv)
+	mark := Mark{Page: 1, Rect: [4]float64{250, 690, 400, 715}}
+	out, rep, v, err := Redact(context.Background(), pdf, "", Options{Terms: []string{"Alfie Thompson"}, Marks: []Mark{mark}})
+	if err != nil || !v.OK {
+		t.Fatalf("redact: %v %+v", err, v)
+	}
+	if rep.Policy != Exact || !rep.WidthsLeak || len(rep.Problems) == 0 {
+		t.Errorf("report %+v, want the exact policy, widths_leak and a problem saying why", rep)
+	}
+	if p := pageText(t, out)[0]; !strings.Contains(p.Text, "lives") || strings.Contains(p.Text, "Acacia") {
+		t.Errorf("text %q", p.Text)
+	}
+}

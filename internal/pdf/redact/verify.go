@@ -3,6 +3,7 @@ package redact
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode"
@@ -164,6 +165,32 @@ func Redact(ctx context.Context, data []byte, password string, opt Options) ([]b
 	if opt.Policy == "" {
 		opt.Policy = Quantised
 	}
+	out, rep, v, err := redactOnce(ctx, data, password, opt)
+	if errors.Is(err, ErrVerify) && opt.Policy == Quantised && underMarkOnly(v) {
+		// Widening a gap moved text that follows it on the line under a
+		// mark further along. Redo with the exact layout, and say that
+		// widths leak.
+		out, rep, v, err = redactOnce(ctx, data, password, Options{Marks: opt.Marks, Terms: opt.Terms, Policy: Exact, Limits: opt.Limits})
+		rep.Problems = append(rep.Problems, "gaps could not be widened without moving text under a mark: the exact layout was kept, and widths leak")
+	}
+	return out, rep, v, err
+}
+
+// underMarkOnly reports a verification that failed only because glyphs lie
+// under marks.
+func underMarkOnly(v Verification) bool {
+	if len(v.Failures) == 0 {
+		return false
+	}
+	for _, f := range v.Failures {
+		if !strings.Contains(f, "a glyph remains under mark") {
+			return false
+		}
+	}
+	return true
+}
+
+func redactOnce(ctx context.Context, data []byte, password string, opt Options) ([]byte, Report, Verification, error) {
 	doc, err := ingest.Open(ctx, data, password, ingest.Limits{})
 	if err != nil {
 		return nil, Report{}, Verification{}, err

@@ -85,7 +85,7 @@ type interp struct {
 	glyphs    []Glyph
 	painted   [][4]float64 // user-space boxes painted in a colour other than white
 	images    []Image
-	saturated bool         // painted reached maxPainted
+	saturated bool // painted reached maxPainted
 	problems  []string
 	seen      map[string]bool // problems already reported
 	active    map[int]bool    // forms being run, to stop cycles
