@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/releasegate/releasegate/internal/pdf/text"
 )
@@ -128,6 +129,7 @@ func selectGlyphs(p *text.Page, marks []Mark, m *matcher, policy Policy) []int {
 			}
 		}
 	}
+	fillSpaces(p, sel)
 	out := make([]int, 0, len(sel))
 	for g := range sel {
 		out = append(out, g)
@@ -136,11 +138,42 @@ func selectGlyphs(p *text.Page, marks []Mark, m *matcher, policy Policy) []int {
 	return out
 }
 
+// fillSpaces adds to sel the white space drawn between two selected glyphs
+// of the same operator, so that "Alfie Thompson" goes as one run and leaves
+// one gap, not two around a kept space.
+func fillSpaces(p *text.Page, sel map[int]bool) {
+	last := -1 // the last selected glyph, in drawing order
+	for i := range p.Glyphs {
+		if !sel[i] {
+			continue
+		}
+		if last >= 0 && i > last+1 {
+			a, b := p.Glyphs[last].Source, p.Glyphs[i].Source
+			if a.Form == b.Form && a.Op == b.Op {
+				all := true
+				for k := last + 1; k < i && all; k++ {
+					all = strings.TrimSpace(p.Glyphs[k].Text) == ""
+				}
+				if all {
+					for k := last + 1; k < i; k++ {
+						sel[k] = true
+					}
+				}
+			}
+		}
+		last = i
+	}
+}
+
+// minQuanta is the narrowest gap, in quanta: short names are the easiest
+// to tell apart by width, so every gap is at least this wide.
+const minQuanta = 2
+
 // quantise widens an exact TJ adjustment (negative: forwards) to whole
-// quanta.
+// quanta, and to at least minQuanta of them.
 func quantise(exact float64) float64 {
 	if exact >= 0 {
 		return exact
 	}
-	return -math.Ceil(-exact/quantum) * quantum
+	return -max(math.Ceil(-exact/quantum), minQuanta) * quantum
 }
