@@ -61,7 +61,7 @@ func apply(ctx context.Context, doc *ingest.Document, opt Options) (Report, erro
 		sel := selectGlyphs(&p, opt.Marks, m, opt.Policy)
 		pr := PageReport{Page: n, GlyphsRemoved: len(sel)}
 		pg := &pageEdit{doc: doc, page: n, dict: doc.Page(n - 1).Dict, policy: opt.Policy}
-		if err := pg.cut(&p, sel, refs); err != nil {
+		if err := pg.cut(&p, sel, pathsInside(&p, opt.Marks), refs); err != nil {
 			return rep, fmt.Errorf("page %d: %w", n, err)
 		}
 		var boxes [][4]Point
@@ -106,11 +106,16 @@ type pageEdit struct {
 
 // cut removes the glyphs sel of page p from the content streams that drew
 // them.
-func (pe *pageEdit) cut(p *text.Page, sel []int, refs map[int]int) error {
-	if len(sel) == 0 {
+func (pe *pageEdit) cut(p *text.Page, sel []int, drops map[int]map[int]bool, refs map[int]int) error {
+	if len(sel) == 0 && len(drops) == 0 {
 		return nil
 	}
 	byStream := map[int]map[int]*cut{} // form (0: page) → op → cut
+	for f := range drops {
+		if byStream[f] == nil {
+			byStream[f] = map[int]*cut{}
+		}
+	}
 	for _, gi := range sel {
 		g := p.Glyphs[gi]
 		s := byStream[g.Source.Form]
@@ -153,9 +158,9 @@ func (pe *pageEdit) cut(p *text.Page, sel []int, refs map[int]int) error {
 			if err != nil {
 				return fmt.Errorf("content stream: %w", err)
 			}
-			pe.ops = rewrite(ops, cuts, adjust)
+			pe.ops = rewrite(ops, cuts, drops[0], adjust)
 			pe.changed = true
-		} else if err := pe.cutForm(f, cuts, adjust, refs); err != nil {
+		} else if err := pe.cutForm(f, cuts, drops[f], adjust, refs); err != nil {
 			return err
 		}
 		pe.addRunBoxes(cuts)
@@ -302,7 +307,7 @@ func formUses(doc *ingest.Document) map[int]int {
 // cutForm removes glyphs from form XObject objNr for this page: in place
 // when no other page draws it, else in a copy that this page's resources
 // point to instead.
-func (pe *pageEdit) cutForm(objNr int, cuts map[int]*cut, adjust func(float64) float64, uses map[int]int) error {
+func (pe *pageEdit) cutForm(objNr int, cuts map[int]*cut, drop map[int]bool, adjust func(float64) float64, uses map[int]int) error {
 	ref := *types.NewIndirectRef(objNr, 0)
 	data, sd, err := pe.doc.Stream(ref, maxStream)
 	if err != nil {
@@ -315,7 +320,7 @@ func (pe *pageEdit) cutForm(objNr int, cuts map[int]*cut, adjust func(float64) f
 	if err != nil {
 		return fmt.Errorf("form XObject %d: %w", objNr, err)
 	}
-	ns, err := pe.doc.Ctx.NewStreamDictForBuf(content.Append(nil, rewrite(ops, cuts, adjust)))
+	ns, err := pe.doc.Ctx.NewStreamDictForBuf(content.Append(nil, rewrite(ops, cuts, drop, adjust)))
 	if err != nil {
 		return err
 	}
@@ -449,4 +454,37 @@ func imageUnder(p *text.Page, boxes [][4]Point) int {
 		}
 	}
 	return -1
+}
+
+// pathsInside returns, by stream (form object number, 0 for the page) the
+// operators of every painted path wholly inside a mark: they are left out.
+// Paths that also clip stay, since removing them would change what other
+// content shows.
+func pathsInside(p *text.Page, marks []Mark) map[int]map[int]bool {
+	var out map[int]map[int]bool
+	for _, path := range p.Paths {
+		if path.Clip || path.First.Form != path.Paint.Form {
+			continue
+		}
+		b := path.Box
+		for _, mk := range marks {
+			r := normRect(mk.Rect)
+			if mk.Page != p.Number || b[0] < r[0] || b[1] < r[1] || b[2] > r[2] || b[3] > r[3] {
+				continue
+			}
+			if out == nil {
+				out = map[int]map[int]bool{}
+			}
+			d := out[path.Paint.Form]
+			if d == nil {
+				d = map[int]bool{}
+				out[path.Paint.Form] = d
+			}
+			for i := path.First.Op; i <= path.Paint.Op; i++ {
+				d[i] = true
+			}
+			break
+		}
+	}
+	return out
 }

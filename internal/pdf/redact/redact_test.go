@@ -211,3 +211,37 @@ func TestQuantisedFallsBackWhenTextWouldMoveUnderAMark(t *testing.T) {
 		t.Errorf("text %q", p.Text)
 	}
 }
+
+// TestPathInsideMarkRemoved: a drawn signature wholly inside a mark is
+// taken out of the content, not just covered.
+func TestPathInsideMarkRemoved(t *testing.T) {
+	pdf := ingesttest.OnePage("BT /F1 12 Tf 72 700 Td (Signed:) Tj ET 0 G 2 w 120 600 m 150 630 l 180 605 l S 300 600 m 340 640 l S", helv)
+	mark := Mark{Page: 1, Rect: [4]float64{110, 590, 200, 650}}
+	scribble := func(p text.Page) int {
+		n := 0
+		for _, path := range p.Paths {
+			if b := path.Box; b[0] > 115 && b[2] < 190 && b[1] > 595 && b[3] < 640 {
+				n++
+			}
+		}
+		return n
+	}
+	if n := scribble(pageText(t, pdf)[0]); n != 1 {
+		t.Fatalf("the input draws %d scribbles, want 1", n)
+	}
+	out, _, _, err := Redact(context.Background(), pdf, "", Options{Marks: []Mark{mark}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pageText(t, out)[0]
+	if n := scribble(p); n != 0 {
+		t.Errorf("the scribble under the mark is still drawn (%d)", n)
+	}
+	kept := false
+	for _, path := range p.Paths {
+		kept = kept || path.Box[0] > 295 && path.Box[2] < 345
+	}
+	if !kept {
+		t.Error("the path outside the mark was removed")
+	}
+}

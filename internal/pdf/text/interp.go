@@ -25,6 +25,7 @@ type gstate struct {
 	render             int
 	// colours, as far as text visibility needs them
 	fill, stroke paint
+	lineWidth    float64
 }
 
 // paint is a colour reduced to what visibility needs: whether it is white.
@@ -85,7 +86,9 @@ type interp struct {
 	glyphs    []Glyph
 	painted   [][4]float64 // user-space boxes painted in a colour other than white
 	images    []Image
-	saturated bool // painted reached maxPainted
+	paths     []Path
+	pathSrc   Source // where the current path began (Op -1: none)
+	saturated bool   // painted reached maxPainted
 	problems  []string
 	seen      map[string]bool // problems already reported
 	active    map[int]bool    // forms being run, to stop cycles
@@ -96,11 +99,12 @@ var everywhere = [4]float64{math.Inf(-1), math.Inf(-1), math.Inf(1), math.Inf(1)
 func newInterp(ctx context.Context, e *Extractor, geo geometry) *interp {
 	return &interp{
 		ctx: ctx, e: e, geo: geo,
-		gs:     gstate{ctm: identity, clip: everywhere, th: 1, fill: black, stroke: black},
-		tm:     identity,
-		tlm:    identity,
-		seen:   map[string]bool{},
-		active: map[int]bool{},
+		gs:      gstate{ctm: identity, clip: everywhere, th: 1, fill: black, stroke: black, lineWidth: 1},
+		pathSrc: Source{Op: -1},
+		tm:      identity,
+		tlm:     identity,
+		seen:    map[string]bool{},
+		active:  map[int]bool{},
 	}
 }
 
@@ -250,6 +254,7 @@ func (in *interp) do(op *content.Op, res types.Dict, formNr, idx, depth int) err
 		}
 	case "m", "l":
 		if v, ok := nums(op, 2); ok {
+			in.startPath(formNr, idx)
 			in.addPoint(v[0], v[1])
 		}
 	case "c":
@@ -265,8 +270,15 @@ func (in *interp) do(op *content.Op, res types.Dict, formNr, idx, depth int) err
 		}
 	case "re":
 		if v, ok := nums(op, 4); ok {
+			in.startPath(formNr, idx)
 			in.addPoint(v[0], v[1])
+			in.addPoint(v[0]+v[2], v[1])
 			in.addPoint(v[0]+v[2], v[1]+v[3])
+			in.addPoint(v[0], v[1]+v[3])
+		}
+	case "w":
+		if v, ok := nums(op, 1); ok && v[0] >= 0 {
+			gs.lineWidth = v[0]
 		}
 	case "W", "W*":
 		in.clipNext = true
@@ -300,17 +312,31 @@ func (in *interp) do(op *content.Op, res types.Dict, formNr, idx, depth int) err
 		in.image(Image{Source: Source{Form: formNr, Op: idx}, Inline: true})
 	case "n", "f", "F", "f*", "S", "s", "B", "B*", "b", "b*":
 		if in.hasPath {
+			box := in.path
 			switch op.Operator {
-			case "f", "F", "f*", "B", "B*", "b", "b*":
+			case "f", "F", "f*":
 				if !gs.fill.white {
-					in.paintArea(in.path)
+					in.paintArea(box)
 				}
-			case "S", "s":
-				if !gs.stroke.white {
-					in.paintArea(in.path)
+			case "S", "s", "B", "B*", "b", "b*":
+				// A stroke reaches half the line width beyond the path.
+				m := gs.ctm
+				h := gs.lineWidth / 2 * math.Sqrt(math.Abs(m[0]*m[3]-m[1]*m[2]))
+				box = [4]float64{box[0] - h, box[1] - h, box[2] + h, box[3] + h}
+				if !gs.fill.white || !gs.stroke.white {
+					in.paintArea(box)
 				}
 			}
+			if op.Operator != "n" && in.pathSrc.Op >= 0 && len(in.paths) < maxPainted {
+				mb := in.geo.media
+				in.paths = append(in.paths, Path{
+					Box:   [4]float64{box[0] - mb[0], box[1] - mb[1], box[2] - mb[0], box[3] - mb[1]},
+					First: in.pathSrc, Paint: Source{Form: formNr, Op: idx},
+					Clip: in.clipNext,
+				})
+			}
 		}
+		in.pathSrc = Source{Op: -1}
 		if in.clipNext {
 			c := gs.clip
 			if in.hasPath {
@@ -332,6 +358,13 @@ func (in *interp) do(op *content.Op, res types.Dict, formNr, idx, depth int) err
 func (in *interp) nextLine() {
 	in.tlm = matrix{1, 0, 0, 1, 0, -in.gs.tl}.mul(in.tlm)
 	in.tm = in.tlm
+}
+
+// startPath remembers where a path begins, when it does.
+func (in *interp) startPath(formNr, idx int) {
+	if !in.hasPath {
+		in.pathSrc = Source{Form: formNr, Op: idx}
+	}
 }
 
 func (in *interp) addPoint(x, y float64) {

@@ -138,6 +138,15 @@ type Image struct {
 	Inline bool
 }
 
+// Path is a painted path: its bounds (stroke width included, MediaBox
+// relative) and the operators from the one that began it to the one that
+// painted it, all in one stream.
+type Path struct {
+	Box          [4]float64
+	First, Paint Source
+	Clip         bool // it also clips (W or W* before the painting operator)
+}
+
 // Page is one page's text.
 type Page struct {
 	Number   int // 1-based
@@ -155,6 +164,8 @@ type Page struct {
 	// Images are the images the page draws (XObjects and inline), in
 	// drawing order.
 	Images []Image
+	// Paths are the painted paths (not those only used to clip).
+	Paths []Path
 	// Problems lists what could not be interpreted (an unusable font, a
 	// damaged form), each once; the glyphs they would have drawn are
 	// missing, so callers that must see everything treat a non-empty list
@@ -250,6 +261,7 @@ func (e *Extractor) page(ctx context.Context, n int) (Page, error) {
 	}
 	p.Glyphs = in.glyphs
 	p.Images = in.images
+	p.Paths = in.paths
 	p.Problems = append(p.Problems, in.problems...)
 	p.Words, p.Text = layout(p.Glyphs)
 	return p, nil
