@@ -27,6 +27,9 @@ type PageReport struct {
 	Page          int `json:"page"`
 	GlyphsRemoved int `json:"glyphs_removed"`
 	Boxes         int `json:"boxes"`
+	// AnnotationsRemoved counts annotations over a redacted area (a note,
+	// a highlight, a link), removed with their pop-ups.
+	AnnotationsRemoved int `json:"annotations_removed"`
 	// FormsCopied counts form XObjects shared with other pages that were
 	// copied for this page before glyphs were cut from them.
 	FormsCopied int `json:"forms_copied,omitempty"`
@@ -76,6 +79,7 @@ func apply(ctx context.Context, doc *ingest.Document, opt Options) (Report, erro
 			return rep, fmt.Errorf("page %d: %w (image %d on the page)", n, ErrImage, k+1)
 		}
 		pr.Boxes = len(boxes)
+		pr.AnnotationsRemoved = removeAnnotations(doc, pg.dict, boxes, p.MediaBox)
 		pr.FormsCopied = pg.copied
 		if len(sel) > 0 || len(boxes) > 0 {
 			if err := pg.writePage(boxes, p.MediaBox); err != nil {
@@ -487,4 +491,74 @@ func pathsInside(p *text.Page, marks []Mark) map[int]map[int]bool {
 		}
 	}
 	return out
+}
+
+// removeAnnotations takes off the page every annotation whose rectangle
+// overlaps a box (page space), with its pop-up, and returns how many went.
+func removeAnnotations(doc *ingest.Document, page types.Dict, boxes [][4]Point, media [4]float64) int {
+	if len(boxes) == 0 {
+		return 0
+	}
+	arr, err := doc.Ctx.DereferenceArray(page["Annots"])
+	if err != nil || len(arr) == 0 {
+		return 0
+	}
+	gone := map[int]bool{} // object numbers of removed pop-ups
+	var keep types.Array
+	removed := 0
+	for _, o := range arr {
+		d, err := doc.Ctx.DereferenceDict(o)
+		if err != nil || d == nil {
+			keep = append(keep, o)
+			continue
+		}
+		r, ok := rectOf(doc, d["Rect"])
+		hit := false
+		if ok {
+			r = [4]float64{r[0] - media[0], r[1] - media[1], r[2] - media[0], r[3] - media[1]}
+			for _, q := range boxes {
+				b := text.Quad(q).Bounds()
+				if min(b[2], r[2]) > max(b[0], r[0]) && min(b[3], r[3]) > max(b[1], r[1]) {
+					hit = true
+					break
+				}
+			}
+		}
+		if !hit {
+			keep = append(keep, o)
+			continue
+		}
+		removed++
+		if ir, ok := d["Popup"].(types.IndirectRef); ok {
+			gone[ir.ObjectNumber.Value()] = true
+		}
+	}
+	if removed == 0 {
+		return 0
+	}
+	var final types.Array
+	for _, o := range keep {
+		if ir, ok := o.(types.IndirectRef); ok && gone[ir.ObjectNumber.Value()] {
+			continue
+		}
+		final = append(final, o)
+	}
+	page["Annots"] = final
+	return removed
+}
+
+func rectOf(doc *ingest.Document, o types.Object) ([4]float64, bool) {
+	a, err := doc.Ctx.DereferenceArray(o)
+	if err != nil || len(a) != 4 {
+		return [4]float64{}, false
+	}
+	var r [4]float64
+	for i, v := range a {
+		f, err := doc.Ctx.DereferenceNumber(v)
+		if err != nil {
+			return [4]float64{}, false
+		}
+		r[i] = f
+	}
+	return normRect(r), true
 }

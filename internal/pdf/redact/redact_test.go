@@ -245,3 +245,38 @@ func TestPathInsideMarkRemoved(t *testing.T) {
 		t.Error("the path outside the mark was removed")
 	}
 }
+
+// TestAnnotationOverMarkRemoved: a sticky note over the redacted name goes,
+// with its pop-up; one elsewhere stays.
+func TestAnnotationOverMarkRemoved(t *testing.T) {
+	objs := []ingesttest.Object{
+		{Num: 1, Body: "<< /Type /Catalog /Pages 2 0 R >>"},
+		{Num: 2, Body: "<< /Type /Pages /Kids [3 0 R] /Count 1 >>"},
+		{Num: 3, Body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [10 0 R 11 0 R 12 0 R] >>"},
+		{Num: 4, Stream: []byte("BT /F1 12 Tf 72 700 Td (Child: Alfie Thompson) Tj ET")},
+		{Num: 5, Body: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"},
+		{Num: 10, Body: "<< /Type /Annot /Subtype /Text /Rect [120 700 140 720] /Contents (see note) /Popup 11 0 R >>"},
+		{Num: 11, Body: "<< /Type /Annot /Subtype /Popup /Rect [300 600 400 700] /Parent 10 0 R >>"},
+		{Num: 12, Body: "<< /Type /Annot /Subtype /Text /Rect [500 100 520 120] /Contents (elsewhere) >>"},
+	}
+	pdf := ingesttest.Build(objs...)
+	out, rep, _, err := Redact(context.Background(), pdf, "", Options{Terms: []string{"Alfie Thompson"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Pages[0].AnnotationsRemoved != 1 {
+		t.Errorf("removed %d annotations, want 1", rep.Pages[0].AnnotationsRemoved)
+	}
+	doc, err := ingest.Open(context.Background(), out, "", ingest.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	annots, err := doc.Ctx.DereferenceArray(doc.Page(0).Dict["Annots"])
+	if err != nil || len(annots) != 1 {
+		t.Fatalf("annotations left: %v %v, want only the one elsewhere", annots, err)
+	}
+	d, _ := doc.Ctx.DereferenceDict(annots[0])
+	if c, _ := doc.Ctx.DereferenceStringOrHexLiteral(d["Contents"], 0, nil); c != "elsewhere" {
+		t.Errorf("kept the wrong annotation: %q", c)
+	}
+}
