@@ -3,6 +3,7 @@ package redact
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -278,5 +279,48 @@ func TestAnnotationOverMarkRemoved(t *testing.T) {
 	d, _ := doc.Ctx.DereferenceDict(annots[0])
 	if c, _ := doc.Ctx.DereferenceStringOrHexLiteral(d["Contents"], 0, nil); c != "elsewhere" {
 		t.Errorf("kept the wrong annotation: %q", c)
+	}
+}
+
+// withRevision appends an incremental update to pdf that replaces object 4
+// (the page content) with content.
+func withRevision(t *testing.T, pdf []byte, content string) []byte {
+	t.Helper()
+	i := strings.LastIndex(string(pdf), "startxref\n")
+	if i < 0 {
+		t.Fatal("no startxref")
+	}
+	var prev int
+	if _, err := fmt.Sscanf(string(pdf[i+len("startxref\n"):]), "%d", &prev); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.Write(pdf)
+	off := b.Len()
+	fmt.Fprintf(&b, "4 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n", len(content), content)
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n4 1\n%010d 00000 n \ntrailer\n<< /Size 6 /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n", off, prev, xref)
+	return []byte(b.String())
+}
+
+// TestEarlierRevision: a name removed in a later revision is still in the
+// file; verification finds it there, and the redacted file, written as one
+// revision, holds it no more.
+func TestEarlierRevision(t *testing.T) {
+	pdf := withRevision(t, ingesttest.OnePage("BT /F1 12 Tf 72 700 Td (Child: Alfie Thompson) Tj ET", helv),
+		"BT /F1 12 Tf 72 700 Td (Child: withheld, see Alfie) Tj ET")
+	if p := pageText(t, pdf)[0]; strings.Contains(p.Text, "Thompson") {
+		t.Fatalf("the current revision still shows the name: %q", p.Text)
+	}
+	v, err := Verify(context.Background(), pdf, "", []string{"Alfie Thompson"}, nil, text.Limits{})
+	if err != nil || v.OK {
+		t.Fatalf("verification of the input missed the earlier revision: %v %+v", err, v)
+	}
+	out, _, v, err := Redact(context.Background(), pdf, "", Options{Terms: []string{"Alfie Thompson"}})
+	if err != nil || !v.OK {
+		t.Fatalf("redact: %v %+v", err, v)
+	}
+	if strings.Contains(strings.ToLower(string(out)), "thompson") || len(rawFileHits(out, []string{"Alfie Thompson"})) > 0 {
+		t.Error("the earlier revision survives in the output")
 	}
 }

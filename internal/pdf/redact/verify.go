@@ -2,9 +2,11 @@ package redact
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"unicode"
 
@@ -27,13 +29,27 @@ const maxFailures = 50
 
 // Verify reads data and proves that no glyph, visible or not, lies under a
 // mark, that no term occurs in any page's text, and that no term occurs in
-// the decompressed bytes of any stream or in any string of the file.
+// the decompressed bytes of any stream or in any string of the file —
+// including objects of earlier revisions that the current one no longer
+// names (an unencrypted file's raw bytes are scanned too).
 func Verify(ctx context.Context, data []byte, password string, terms []string, marks []Mark, lim text.Limits) (Verification, error) {
 	doc, err := ingest.Open(ctx, data, password, ingest.Limits{})
 	if err != nil {
 		return Verification{}, err
 	}
-	return verifyDoc(ctx, doc, terms, marks, lim)
+	v, err := verifyDoc(ctx, doc, terms, marks, lim)
+	if err != nil {
+		return v, err
+	}
+	if doc.Ctx.Encrypt == nil {
+		for _, where := range rawFileHits(data, terms) {
+			if len(v.Failures) < maxFailures {
+				v.Failures = append(v.Failures, where+" holds a term")
+			}
+		}
+		v.OK = len(v.Failures) == 0
+	}
+	return v, nil
 }
 
 func verifyDoc(ctx context.Context, doc *ingest.Document, terms []string, marks []Mark, lim text.Limits) (Verification, error) {
@@ -71,6 +87,75 @@ func verifyDoc(ctx context.Context, doc *ingest.Document, terms []string, marks 
 	}
 	v.OK = len(v.Failures) == 0
 	return v, nil
+}
+
+// maxRawDecoded bounds what scanning a file's raw streams may decode.
+const maxRawDecoded = 512 << 20
+
+// rawFileHits scans the bytes of the file itself, not the objects its
+// cross-reference table names: every stream (decompressed when Flate) and
+// the text between streams. Objects of earlier revisions, and objects no
+// table names, are found this way.
+func rawFileHits(data []byte, terms []string) []string {
+	var needles [][]byte
+	for _, t := range terms {
+		if w := strings.FieldsFunc(fold(t), unicode.IsSpace); len(w) > 0 {
+			needles = append(needles, []byte(strings.Join(w, " ")))
+		}
+	}
+	if len(needles) == 0 {
+		return nil
+	}
+	var hits []string
+	check := func(where string, b []byte) {
+		low := bytes.ToLower(b)
+		for _, nd := range needles {
+			if bytes.Contains(low, nd) {
+				hits = append(hits, where)
+				return
+			}
+		}
+	}
+	budget := int64(maxRawDecoded)
+	rest := data
+	off := 0
+	for {
+		i := bytes.Index(rest, []byte("stream"))
+		if i < 0 {
+			check("the file's bytes", rest)
+			return hits
+		}
+		// "endstream" contains "stream": skip it.
+		if i >= 3 && bytes.Equal(rest[i-3:i], []byte("end")) {
+			check("the file's bytes", rest[:i+6])
+			off += i + 6
+			rest = rest[i+6:]
+			continue
+		}
+		check("the file's bytes", rest[:i])
+		start := i + len("stream")
+		if start < len(rest) && rest[start] == '\r' {
+			start++
+		}
+		if start < len(rest) && rest[start] == '\n' {
+			start++
+		}
+		end := bytes.Index(rest[start:], []byte("endstream"))
+		if end < 0 {
+			end = len(rest) - start
+		}
+		body := rest[start : start+end]
+		check(fmt.Sprintf("the stream at byte %d", off+start), body)
+		if budget > 0 {
+			if zr, err := zlib.NewReader(bytes.NewReader(body)); err == nil {
+				dec, _ := io.ReadAll(io.LimitReader(zr, budget))
+				budget -= int64(len(dec))
+				check(fmt.Sprintf("the stream at byte %d", off+start), dec)
+			}
+		}
+		off += start + end
+		rest = rest[start+end:]
+	}
 }
 
 // rawTermHits searches every object of the file, streams decompressed, for
