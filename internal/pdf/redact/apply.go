@@ -27,6 +27,8 @@ type PageReport struct {
 	Page          int `json:"page"`
 	GlyphsRemoved int `json:"glyphs_removed"`
 	Boxes         int `json:"boxes"`
+	// Areas are the boxes drawn, as rectangles in page space.
+	Areas [][4]float64 `json:"areas,omitempty"`
 	// AnnotationsRemoved counts annotations over a redacted area (a note,
 	// a highlight, a link), removed with their pop-ups.
 	AnnotationsRemoved int `json:"annotations_removed"`
@@ -79,6 +81,9 @@ func apply(ctx context.Context, doc *ingest.Document, opt Options) (Report, erro
 			return rep, fmt.Errorf("page %d: %w (image %d on the page)", n, ErrImage, k+1)
 		}
 		pr.Boxes = len(boxes)
+		for _, q := range boxes {
+			pr.Areas = append(pr.Areas, text.Quad(q).Bounds())
+		}
 		pr.AnnotationsRemoved = removeAnnotations(doc, pg.dict, boxes, p.MediaBox)
 		pr.FormsCopied = pg.copied
 		if len(sel) > 0 || len(boxes) > 0 {
