@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/releasegate/releasegate/internal/pdf/content"
 	"github.com/releasegate/releasegate/internal/pdf/ingest"
 	"github.com/releasegate/releasegate/internal/pdf/ingest/ingesttest"
 	"github.com/releasegate/releasegate/internal/pdf/text"
@@ -322,5 +324,57 @@ func TestEarlierRevision(t *testing.T) {
 	}
 	if strings.Contains(strings.ToLower(string(out)), "thompson") || len(rawFileHits(out, []string{"Alfie Thompson"})) > 0 {
 		t.Error("the earlier revision survives in the output")
+	}
+}
+
+// tjNumbers returns the TJ adjustments on page 1 of pdf.
+func tjNumbers(t *testing.T, pdf []byte) []float64 {
+	t.Helper()
+	doc, err := ingest.Open(context.Background(), pdf, "", ingest.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := doc.Contents(0, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops, err := content.Parse(data, content.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nums []float64
+	for _, op := range ops {
+		if op.Operator == "TJ" {
+			for _, el := range op.Operands[0].Array {
+				if el.Kind == content.KindNumber {
+					nums = append(nums, el.Num)
+				}
+			}
+		}
+	}
+	return nums
+}
+
+// TestKerningAroundGap: the removed run, with the kerning inside it and
+// the space adjustment after it, leaves one adjustment; under the quantised
+// policy it is a whole number of quanta and the kerning of the kept text
+// on that line goes too; the exact policy keeps the kerning.
+func TestKerningAroundGap(t *testing.T) {
+	pdf := ingesttest.OnePage("BT /F1 12 Tf 72 700 Td [(Seen by W) 80 (a) 15 (tson and ) -20 (Al) 30 (fie) -15 ( Thomp) 10 (son) -400 (T) 70 (oday)] TJ ET", helv)
+	out, _, _, err := Redact(context.Background(), pdf, "", Options{Terms: []string{"Alfie Thompson"}, Policy: Quantised})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := tjNumbers(t, out)
+	if len(got) != 1 || got[0] > -2*quantum || math.Mod(got[0], quantum) != 0 {
+		t.Errorf("quantised: adjustments %v, want one whole number of quanta (at least two)", got)
+	}
+	out, _, _, err = Redact(context.Background(), pdf, "", Options{Terms: []string{"Alfie Thompson"}, Policy: Exact})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = tjNumbers(t, out)
+	if len(got) != 5 || got[0] != 80 || got[1] != 15 || got[2] != -20 || got[3] >= -400 || got[4] != 70 {
+		t.Errorf("exact: adjustments %v, want the kerning kept and one number for the run", got)
 	}
 }

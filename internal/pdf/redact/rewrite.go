@@ -37,6 +37,10 @@ func rewrite(ops []content.Op, cuts map[int]*cut, drop map[int]bool, adjust func
 	return out
 }
 
+// kernLimit separates kerning (below) from adjustments that stand for a
+// space (above), in thousandths of an em.
+const kernLimit = 150
+
 func num(v float64) content.Operand { return content.Operand{Kind: content.KindNumber, Num: v} }
 
 // rewriteOp rewrites one text-showing operator.
@@ -89,9 +93,15 @@ func rewriteOp(op *content.Op, c *cut, adjust func(float64) float64) []content.O
 	for ei, el := range elems {
 		switch el.Kind {
 		case content.KindNumber:
-			if inRun {
+			switch {
+			case inRun:
 				kerning += el.Num
-			} else {
+			case adjust != nil && math.Abs(el.Num) < kernLimit:
+				// Under the quantised policy the kerning of the text kept
+				// around a gap goes too: producers kern by the font's pair
+				// table, which would tell what letters stood next to the
+				// gap. Larger numbers are word spaces and stay.
+			default:
 				arr = append(arr, el)
 			}
 			continue
