@@ -53,7 +53,24 @@ func apply(ctx context.Context, doc *ingest.Document, opt Options) (Report, erro
 	rep := Report{Policy: opt.Policy, WidthsLeak: opt.Policy == Exact}
 	m := newMatcher(opt.Terms)
 	ex := text.New(doc, opt.Limits)
-	refs := formUses(doc)
+	// First pass: which pages run which forms. A form run by several pages
+	// is copied before one page's glyphs are cut from it.
+	drawnBy := map[int][]int{}
+	for n := 1; n <= doc.NumPages(); n++ {
+		p, err := ex.Page(ctx, n)
+		if err != nil {
+			return rep, err
+		}
+		for _, f := range p.Forms {
+			drawnBy[f] = append(drawnBy[f], n)
+		}
+	}
+	refs := map[int]int{}
+	for f, pages := range drawnBy {
+		refs[f] = len(pages)
+	}
+	ex = text.New(doc, opt.Limits)
+	privatised := map[int]map[int]bool{} // original form → pages now drawing a copy
 	for n := 1; n <= doc.NumPages(); n++ {
 		p, err := ex.Page(ctx, n)
 		if err != nil {
@@ -93,8 +110,58 @@ func apply(ctx context.Context, doc *ingest.Document, opt Options) (Report, erro
 		}
 		rep.Problems = append(rep.Problems, pg.problems...)
 		rep.Pages = append(rep.Pages, pr)
+		for _, f := range pg.privatised {
+			if privatised[f] == nil {
+				privatised[f] = map[int]bool{}
+			}
+			privatised[f][n] = true
+		}
+	}
+	// An original form that every page drawing it now draws from a copy is
+	// still named by resources (pages often share one resources
+	// dictionary), so it would carry the removed text into the file:
+	// empty it.
+	for f, pages := range privatised {
+		still := false
+		for _, n := range drawnBy[f] {
+			still = still || !pages[n]
+		}
+		if !still {
+			if err := emptyForm(doc, f); err != nil {
+				return rep, err
+			}
+		}
 	}
 	return rep, nil
+}
+
+// emptyForm replaces the content of form XObject objNr, which nothing
+// draws any more, with nothing.
+func emptyForm(doc *ingest.Document, objNr int) error {
+	entry, ok := doc.Ctx.FindTableEntryLight(objNr)
+	if !ok {
+		return nil
+	}
+	sd, ok := entry.Object.(types.StreamDict)
+	if !ok {
+		return nil
+	}
+	ns, err := doc.Ctx.NewStreamDictForBuf(nil)
+	if err != nil {
+		return err
+	}
+	for k, v := range sd.Dict {
+		switch k {
+		case "Length", "Filter", "DecodeParms", "DL":
+		default:
+			ns.Dict[k] = v
+		}
+	}
+	if err := ns.Encode(); err != nil {
+		return err
+	}
+	entry.Object = *ns
+	return nil
 }
 
 // Point is a position in page space.
@@ -111,6 +178,11 @@ type pageEdit struct {
 	runBoxes [][4]Point // boxes over removed runs (widened under Quantised)
 	copied   int
 	problems []string
+	// private maps a form's object number to the copy this page drew it
+	// from after forms it reaches were copied: cuts go there.
+	private map[int]int
+	// privatised lists the original forms this page now draws from copies.
+	privatised []int
 }
 
 // cut removes the glyphs sel of page p from the content streams that drew
@@ -270,54 +342,15 @@ func (pe *pageEdit) writePage(boxes [][4]Point, media [4]float64) error {
 	return nil
 }
 
-// formUses counts, for every form XObject, the pages whose resources reach
-// it (directly or through other forms): a form reached from more than one
-// page is copied before glyphs are cut from it for one of them.
-func formUses(doc *ingest.Document) map[int]int {
-	uses := map[int]int{}
-	for i := range doc.NumPages() {
-		seen := map[int]bool{}
-		var walk func(res types.Object, depth int)
-		walk = func(res types.Object, depth int) {
-			if depth > 16 {
-				return
-			}
-			rd, err := doc.Ctx.DereferenceDict(res)
-			if err != nil || rd == nil {
-				return
-			}
-			xo, err := doc.Ctx.DereferenceDict(rd["XObject"])
-			if err != nil || xo == nil {
-				return
-			}
-			for _, v := range xo {
-				ir, ok := v.(types.IndirectRef)
-				if !ok || seen[ir.ObjectNumber.Value()] {
-					continue
-				}
-				seen[ir.ObjectNumber.Value()] = true
-				sd, _, err := doc.Ctx.DereferenceStreamDict(ir)
-				if err != nil || sd == nil {
-					continue
-				}
-				if st := sd.Subtype(); st != nil && *st == "Form" {
-					walk(sd.Dict["Resources"], depth+1)
-				}
-			}
-		}
-		walk(doc.Page(i).Resources, 0)
-		for n := range seen {
-			uses[n]++
-		}
-	}
-	return uses
-}
-
 // cutForm removes glyphs from form XObject objNr for this page: in place
 // when no other page draws it, else in a copy that this page's resources
 // point to instead.
 func (pe *pageEdit) cutForm(objNr int, cuts map[int]*cut, drop map[int]bool, adjust func(float64) float64, uses map[int]int) error {
-	ref := *types.NewIndirectRef(objNr, 0)
+	target := objNr
+	if c, ok := pe.private[objNr]; ok {
+		target = c // this page's own copy: changed in place below
+	}
+	ref := *types.NewIndirectRef(target, 0)
 	data, sd, err := pe.doc.Stream(ref, maxStream)
 	if err != nil {
 		return fmt.Errorf("form XObject %d: %w", objNr, err)
@@ -343,8 +376,8 @@ func (pe *pageEdit) cutForm(objNr int, cuts map[int]*cut, drop map[int]bool, adj
 	if err := ns.Encode(); err != nil {
 		return fmt.Errorf("form XObject %d: encode: %w", objNr, err)
 	}
-	if uses[objNr] <= 1 {
-		entry, ok := pe.doc.Ctx.FindTableEntryLight(objNr)
+	if uses[objNr] <= 1 || target != objNr {
+		entry, ok := pe.doc.Ctx.FindTableEntryLight(target)
 		if !ok {
 			return fmt.Errorf("form XObject %d is missing", objNr)
 		}
@@ -357,6 +390,7 @@ func (pe *pageEdit) cutForm(objNr int, cuts map[int]*cut, drop map[int]bool, adj
 	}
 	if pe.repoint(objNr, *newRef) {
 		pe.copied++
+		pe.privatised = append(pe.privatised, objNr)
 		return nil
 	}
 	// Drawn through another form: the chain would have to be copied too.
@@ -436,6 +470,11 @@ func (pe *pageEdit) repointIn(res types.Object, objNr int, newRef types.Indirect
 		if err != nil {
 			continue
 		}
+		if pe.private == nil {
+			pe.private = map[int]int{}
+		}
+		pe.private[ir.ObjectNumber.Value()] = ref.ObjectNumber.Value()
+		pe.privatised = append(pe.privatised, ir.ObjectNumber.Value())
 		newXO[k] = *ref
 		changed = true
 	}

@@ -67,19 +67,32 @@ func termRegexp(term string) *regexp.Regexp {
 }
 
 // haystack is a page's text in comparable form, each byte knowing the
-// glyph it came from (-1 for separators).
+// glyph it came from (-1 for separators), or, for a word whose folded text
+// is not the sum of its glyphs' (an accent combined with its letter), the
+// word (wholeWord).
 type haystack struct {
 	s     string
 	glyph []int // by byte offset
+	word  []int // by byte offset, when glyph is wholeWord
 }
+
+const wholeWord = -2
 
 func buildHaystack(p *text.Page) haystack {
 	var b strings.Builder
-	var glyphs []int
+	var glyphs, words []int
 	add := func(s string, g int) {
 		b.WriteString(s)
 		for range len(s) {
 			glyphs = append(glyphs, g)
+			words = append(words, -1)
+		}
+	}
+	addWord := func(s string, wi int) {
+		b.WriteString(s)
+		for range len(s) {
+			glyphs = append(glyphs, wholeWord)
+			words = append(words, wi)
 		}
 	}
 	joined := false // the previous word ended in a soft hyphen
@@ -93,6 +106,14 @@ func buildHaystack(p *text.Page) haystack {
 		}
 		joined = false
 		lastOnLine := wi+1 < len(p.Words) && p.Words[wi+1].Line != w.Line
+		var sum strings.Builder
+		for _, gi := range w.Glyphs {
+			sum.WriteString(fold(p.Glyphs[gi].Text))
+		}
+		if wf := fold(w.Text); wf != sum.String() {
+			addWord(wf, wi)
+			continue
+		}
 		for k, gi := range w.Glyphs {
 			t := fold(p.Glyphs[gi].Text)
 			if lastOnLine && k == len(w.Glyphs)-1 && k > 0 && (t == "-" || t == "\u2010") {
@@ -106,7 +127,7 @@ func buildHaystack(p *text.Page) haystack {
 			add(t, gi)
 		}
 	}
-	return haystack{s: b.String(), glyph: glyphs}
+	return haystack{s: b.String(), glyph: glyphs, word: words}
 }
 
 // find returns the glyphs of every match of every term on page p.
@@ -120,9 +141,18 @@ func (m *matcher) find(p *text.Page) []int {
 	for _, re := range m.res {
 		for _, loc := range re.FindAllStringIndex(h.s, -1) {
 			for i := loc[0]; i < loc[1]; i++ {
-				if g := h.glyph[i]; g >= 0 && !seen[g] {
+				g := h.glyph[i]
+				if g >= 0 && !seen[g] {
 					seen[g] = true
 					out = append(out, g)
+				}
+				if g == wholeWord {
+					for _, wg := range p.Words[h.word[i]].Glyphs {
+						if !seen[wg] {
+							seen[wg] = true
+							out = append(out, wg)
+						}
+					}
 				}
 			}
 		}

@@ -87,6 +87,8 @@ type interp struct {
 	painted   [][4]float64 // user-space boxes painted in a colour other than white
 	images    []Image
 	paths     []Path
+	forms     []int // form XObjects run, in first-run order
+	formSeen  map[int]bool
 	pathSrc   Source // where the current path began (Op -1: none)
 	saturated bool   // painted reached maxPainted
 	problems  []string
@@ -99,12 +101,13 @@ var everywhere = [4]float64{math.Inf(-1), math.Inf(-1), math.Inf(1), math.Inf(1)
 func newInterp(ctx context.Context, e *Extractor, geo geometry) *interp {
 	return &interp{
 		ctx: ctx, e: e, geo: geo,
-		gs:      gstate{ctm: identity, clip: everywhere, th: 1, fill: black, stroke: black, lineWidth: 1},
-		pathSrc: Source{Op: -1},
-		tm:      identity,
-		tlm:     identity,
-		seen:    map[string]bool{},
-		active:  map[int]bool{},
+		gs:       gstate{ctm: identity, clip: everywhere, th: 1, fill: black, stroke: black, lineWidth: 1},
+		pathSrc:  Source{Op: -1},
+		formSeen: map[int]bool{},
+		tm:       identity,
+		tlm:      identity,
+		seen:     map[string]bool{},
+		active:   map[int]bool{},
 	}
 }
 
@@ -638,6 +641,10 @@ func (in *interp) xobject(res types.Dict, name string, formNr, idx, depth int) e
 	stackLen := len(in.stack)
 	if objNr > 0 {
 		in.active[objNr] = true
+		if !in.formSeen[objNr] {
+			in.formSeen[objNr] = true
+			in.forms = append(in.forms, objNr)
+		}
 	}
 	err = in.run(f.ops, fres, objNr, depth+1)
 	delete(in.active, objNr)

@@ -166,6 +166,8 @@ type Page struct {
 	Images []Image
 	// Paths are the painted paths (not those only used to clip).
 	Paths []Path
+	// Forms are the object numbers of the form XObjects the page runs.
+	Forms []int
 	// Problems lists what could not be interpreted (an unusable font, a
 	// damaged form), each once; the glyphs they would have drawn are
 	// missing, so callers that must see everything treat a non-empty list
@@ -262,6 +264,7 @@ func (e *Extractor) page(ctx context.Context, n int) (Page, error) {
 	p.Glyphs = in.glyphs
 	p.Images = in.images
 	p.Paths = in.paths
+	p.Forms = in.forms
 	p.Problems = append(p.Problems, in.problems...)
 	p.Words, p.Text = layout(p.Glyphs)
 	return p, nil

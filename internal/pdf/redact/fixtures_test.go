@@ -1,0 +1,106 @@
+package redact
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+func readTermsFile(t *testing.T) []string {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "..", "..", "testdata", "redact-terms.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var terms []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if s := strings.TrimSpace(sc.Text()); s != "" && !strings.HasPrefix(s, "#") {
+			terms = append(terms, s)
+		}
+	}
+	return terms
+}
+
+// oracleText is how an independent tool sees text, folded for matching:
+// NFKC, lower case, white space as single spaces, hyphenated line ends
+// joined.
+func oracleText(s string) string {
+	s = strings.ToLower(norm.NFKC.String(s))
+	s = regexp.MustCompile(`-\s*\n\s*`).ReplaceAllString(s, "")
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// TestFixturesLeakNothing redacts every fixture with the terms of
+// testdata/redact-terms.txt and checks the output with pdftotext, MuPDF
+// and qpdf: no term survives, and the file is valid. A fixture whose terms
+// lie over an image is refused (image redaction is not built yet), which
+// is checked too.
+func TestFixturesLeakNothing(t *testing.T) {
+	for _, tool := range []string{"pdftotext", "qpdf", "/usr/bin/python3"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("RG_TEST_REQUIRE_BACKENDS") == "1" {
+				t.Fatalf("%s is required (make test installs it)", tool)
+			}
+			t.Skipf("%s not installed", tool)
+		}
+	}
+	terms := readTermsFile(t)
+	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "testdata", "pdf", "*.pdf"))
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			in, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, rep, _, err := Redact(context.Background(), in, "", Options{Terms: terms})
+			if errors.Is(err, ErrImage) {
+				t.Logf("refused: %v", err)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			removed := 0
+			for _, p := range rep.Pages {
+				removed += p.GlyphsRemoved
+			}
+			path := filepath.Join(t.TempDir(), "out.pdf")
+			if err := os.WriteFile(path, out, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if o, err := exec.Command("qpdf", "--check", path).CombinedOutput(); err != nil {
+				t.Fatalf("qpdf --check: %v\n%s", err, o)
+			}
+			pt, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+			if err != nil {
+				t.Fatalf("pdftotext: %v", err)
+			}
+			mu, err := exec.Command("/usr/bin/python3", "-c", `import sys, fitz
+d = fitz.open(sys.argv[1])
+print("\n".join(p.get_text() for p in d))`, path).Output()
+			if err != nil {
+				t.Fatalf("MuPDF: %v", err)
+			}
+			for _, term := range terms {
+				tt := oracleText(term)
+				if strings.Contains(oracleText(string(pt)), tt) {
+					t.Errorf("pdftotext finds %q", term)
+				}
+				if strings.Contains(oracleText(string(mu)), tt) {
+					t.Errorf("MuPDF finds %q", term)
+				}
+			}
+			t.Logf("%d glyphs removed", removed)
+		})
+	}
+}
