@@ -32,10 +32,10 @@ func readTermsFile(t *testing.T) []string {
 }
 
 // oracleText is how an independent tool sees text, folded for matching:
-// NFKC, lower case, white space as single spaces, hyphenated line ends
-// joined.
+// NFKC, lower case, hyphen and apostrophe variants as ASCII, white space
+// as single spaces, hyphenated line ends joined.
 func oracleText(s string) string {
-	s = strings.ToLower(norm.NFKC.String(s))
+	s = strings.NewReplacer("\u2010", "-", "\u2011", "-", "\u2012", "-", "\u2019", "'", "\u2018", "'").Replace(strings.ToLower(norm.NFKC.String(s)))
 	s = regexp.MustCompile(`-\s*\n\s*`).ReplaceAllString(s, "")
 	return strings.Join(strings.Fields(s), " ")
 }

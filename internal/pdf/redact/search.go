@@ -33,10 +33,17 @@ func newMatcher(terms []string) *matcher {
 	return m
 }
 
-// fold returns the comparable form of s: NFKC, lower case.
+// fold returns the comparable form of s: NFKC, lower case, the hyphen
+// and apostrophe variants producers use (U+2010 to U+2012, U+2212; U+2018,
+// U+2019, U+02BC) as their ASCII forms.
 func fold(s string) string {
-	return strings.ToLower(norm.NFKC.String(s))
+	return foldMarks.Replace(strings.ToLower(norm.NFKC.String(s)))
 }
+
+var foldMarks = strings.NewReplacer(
+	"\u2010", "-", "\u2011", "-", "\u2012", "-", "\u2212", "-",
+	"\u2018", "'", "\u2019", "'", "\u02bc", "'",
+)
 
 // termRegexp compiles a term: its words in order, white space between
 // them matching any white space, a soft hyphen allowed between any two
@@ -116,7 +123,7 @@ func buildHaystack(p *text.Page) haystack {
 		}
 		for k, gi := range w.Glyphs {
 			t := fold(p.Glyphs[gi].Text)
-			if lastOnLine && k == len(w.Glyphs)-1 && k > 0 && (t == "-" || t == "\u2010") {
+			if lastOnLine && k == len(w.Glyphs)-1 && k > 0 && t == "-" {
 				// "multi-" at the end of a line, "agency" on the next: the
 				// term "multiagency" matches across, and so does
 				// "multi-agency" (the hyphen kept).
