@@ -251,14 +251,79 @@ func Redact(ctx context.Context, data []byte, password string, opt Options) ([]b
 		opt.Policy = Quantised
 	}
 	out, rep, v, err := redactOnce(ctx, data, password, opt)
-	if errors.Is(err, ErrVerify) && opt.Policy == Quantised && underMarkOnly(v) {
-		// Widening a gap moved text that follows it on the line under a
-		// mark further along. Redo with the exact layout, and say that
-		// widths leak.
+	why := ""
+	switch {
+	case errors.Is(err, ErrVerify) && opt.Policy == Quantised && underMarkOnly(v):
+		why = "gaps could not be widened without moving text under a mark"
+	case err == nil && opt.Policy == Quantised && moreOverlaps(ctx, data, password, out, opt.Limits):
+		why = "widening the gaps made kept text run into the text after it"
+	}
+	if why != "" {
+		// Redo with the exact layout, and say that widths leak.
 		out, rep, v, err = redactOnce(ctx, data, password, Options{Marks: opt.Marks, Terms: opt.Terms, Policy: Exact, Limits: opt.Limits})
-		rep.Problems = append(rep.Problems, "gaps could not be widened without moving text under a mark: the exact layout was kept, and widths leak")
+		rep.Problems = append(rep.Problems, why+": the exact layout was kept, and widths leak")
 	}
 	return out, rep, v, err
+}
+
+// moreOverlaps reports whether any page of out has more pairs of
+// neighbouring glyphs running into each other than the same page of in:
+// a widened gap pushed text within one operator into text placed by the
+// next.
+func moreOverlaps(ctx context.Context, in []byte, password string, out []byte, lim text.Limits) bool {
+	count := func(data []byte, pw string) []int {
+		doc, err := ingest.Open(ctx, data, pw, ingest.Limits{})
+		if err != nil {
+			return nil
+		}
+		ex := text.New(doc, lim)
+		var n []int
+		for i := 1; i <= doc.NumPages(); i++ {
+			p, err := ex.Page(ctx, i)
+			if err != nil {
+				return nil
+			}
+			n = append(n, overlaps(&p))
+		}
+		return n
+	}
+	a, b := count(in, password), count(out, "")
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if b[i] > a[i] {
+			return true
+		}
+	}
+	return false
+}
+
+// overlaps counts neighbouring glyphs in the words of a page (and across
+// the space between words) whose boxes overlap by more than a third of the
+// narrower along the line.
+func overlaps(p *text.Page) int {
+	n := 0
+	var prev *text.Glyph
+	prevLine := -1
+	for _, w := range p.Words {
+		if w.Line != prevLine {
+			prev = nil
+			prevLine = w.Line
+		}
+		for _, gi := range w.Glyphs {
+			g := &p.Glyphs[gi]
+			if prev != nil {
+				a, b := prev.Quad.Bounds(), g.Quad.Bounds()
+				ov := min(a[2], b[2]) - max(a[0], b[0])
+				if narrow := min(a[2]-a[0], b[2]-b[0]); narrow > 0 && ov > narrow/3 {
+					n++
+				}
+			}
+			prev = g
+		}
+	}
+	return n
 }
 
 // underMarkOnly reports a verification that failed only because glyphs lie
