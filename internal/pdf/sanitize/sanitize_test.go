@@ -13,7 +13,6 @@ import (
 
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 
 	"github.com/releasegate/releasegate/internal/pdf/ingest"
 	"github.com/releasegate/releasegate/internal/pdf/ingest/ingesttest"
@@ -324,6 +323,65 @@ var leakCases = []struct {
 		where: "field /T", kind: KindFormField,
 	},
 	{
+		name: "annotation referenced from the structure tree", catalog: "/StructTreeRoot 20 0 R /MarkInfo << /Marked true >>",
+		page: "/Annots [10 0 R 11 0 R] /StructParents 0",
+		objs: []ingesttest.Object{
+			obj(10, "<< /Type /Annot /Subtype /Text /Rect [10 10 30 30] /Contents (Jane Doe) /StructParent 1 >>"),
+			obj(11, "<< /Type /Annot /Subtype /Text /Rect [40 10 60 30] /Contents (Seen) /StructParent 2 >>"),
+			obj(20, "<< /Type /StructTreeRoot /K 21 0 R /ParentTree << /Nums [1 22 0 R 2 23 0 R] >> >>"),
+			obj(21, "<< /Type /StructElem /S /Document /P 20 0 R /K [22 0 R 23 0 R] >>"),
+			obj(22, "<< /Type /StructElem /S /Annot /P 21 0 R /Pg 3 0 R /K << /Type /OBJR /Obj 10 0 R /Pg 3 0 R >> >>"),
+			obj(23, "<< /Type /StructElem /S /Annot /P 21 0 R /Pg 3 0 R /K [<< /Type /OBJR /Obj 11 0 R /Pg 3 0 R >>] >>"),
+		},
+		where: "annotation p1 /Contents", kind: KindAnnotation,
+		keep: "Seen", keepWhere: "annotation p1 /Contents",
+	},
+	{
+		name: "appearance in a composite font", page: "/Annots [10 0 R]",
+		objs: []ingesttest.Object{
+			obj(10, "<< /Type /Annot /Subtype /Stamp /Rect [10 10 200 30] /AP << /N << /On 11 0 R >> >> >>"),
+			stream(11, "/Type /XObject /Subtype /Form /BBox [0 0 190 20] /Resources << /Font << /F2 12 0 R >> >>", "BT /F2 10 Tf 2 5 Td <0001000200030004> Tj 0 -12 Td <00050006000700040000> Tj ET"),
+			obj(12, "<< /Type /Font /Subtype /Type0 /BaseFont /Arial /Encoding /Identity-H /DescendantFonts [13 0 R] /ToUnicode 14 0 R >>"),
+			obj(13, "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Arial /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 15 0 R /DW 500 >>"),
+			stream(14, "", "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /U def 1 begincodespacerange <0000> <FFFF> endcodespacerange 8 beginbfchar <0000> <0020> <0001> <004A> <0002> <0061> <0003> <006E> <0004> <0065> <0005> <0044> <0006> <006F> <0007> <0065> endbfchar endcmap CMapName currentdict /CMap defineresource pop end end"),
+			obj(15, "<< /Type /FontDescriptor /FontName /Arial /Flags 32 /FontBBox [0 0 1000 1000] /ItalicAngle 0 /Ascent 900 /Descent -200 /CapHeight 700 /StemV 80 >>"),
+		},
+		where: "annotation p1 appearance", kind: KindAnnotation,
+	},
+	{
+		name: "signature details", catalog: "/AcroForm << /Fields [10 0 R] /SigFlags 3 >>", page: "/Annots [10 0 R]",
+		objs: []ingesttest.Object{
+			obj(10, "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) /V 11 0 R /Rect [0 0 0 0] /P 3 0 R >>"),
+			obj(11, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /Name (Jane Doe) /Reason (Approved) /ByteRange [0 0 0 0] /Contents <00> >>"),
+		},
+		where: "field /V /Name", kind: KindFormField,
+	},
+	{
+		name: "bookmark action", catalog: "/Outlines 20 0 R",
+		objs: []ingesttest.Object{
+			obj(20, "<< /Type /Outlines /First 21 0 R /Last 21 0 R /Count 1 >>"),
+			obj(21, "<< /Title (Links) /Parent 20 0 R /A << /S /URI /URI (https://example.org/Jane Doe) >> >>"),
+		},
+		where: "bookmark level 1 /A", kind: KindAction,
+		keep: "Links", keepWhere: "bookmark level 1 /Title",
+	},
+	{
+		name: "associated files", catalog: "/AF [10 0 R]",
+		objs: []ingesttest.Object{
+			obj(10, "<< /Type /Filespec /F (data.xml) /UF (data.xml) /AFRelationship /Data /Desc (Jane Doe record) /EF << /F 11 0 R >> >>"),
+			stream(11, "/Type /EmbeddedFile /Subtype /text#2Fxml", "<child>Jane Doe</child>"),
+		},
+		where: "file specification", kind: KindEmbeddedFile,
+	},
+	{
+		name: "article thread info", catalog: "/Threads [10 0 R]", page: "/B [11 0 R]",
+		objs: []ingesttest.Object{
+			obj(10, "<< /Type /Thread /I << /Title (Jane Doe story) >> /F 11 0 R >>"),
+			obj(11, "<< /Type /Bead /T 10 0 R /N 11 0 R /V 11 0 R /P 3 0 R /R [0 0 612 792] >>"),
+		},
+		where: "string in object 10", kind: KindInfo,
+	},
+	{
 		name: "hidden layer name", catalog: "/OCProperties << /OCGs [10 0 R 11 0 R] /D << /OFF [10 0 R] >> >>",
 		objs: []ingesttest.Object{
 			obj(10, "<< /Type /OCG /Name (Notes on Jane Doe) >>"),
@@ -385,4 +443,11 @@ func dump(fs []Found) string {
 	return b.String()
 }
 
-var _ = types.Dict{}
+
+func openLenient(data []byte) (*model.Context, error) {
+	doc, err := ingest.Open(context.Background(), data, "", ingest.Limits{})
+	if err != nil {
+		return nil, err
+	}
+	return doc.Ctx, nil
+}

@@ -192,7 +192,7 @@ func Strings(doc *model.Context) (out []Found) {
 			if !ok {
 				continue
 			}
-			if _, isStr := textBytes(w.deref(v)); !isStr {
+			if _, isStr := textBytes(w.deref(v)); !isStr && w.stream(v) == nil {
 				continue
 			}
 			for _, t := range w.texts(v) {
