@@ -443,7 +443,6 @@ func dump(fs []Found) string {
 	return b.String()
 }
 
-
 func openLenient(data []byte) (*model.Context, error) {
 	doc, err := ingest.Open(context.Background(), data, "", ingest.Limits{})
 	if err != nil {
