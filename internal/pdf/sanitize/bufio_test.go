@@ -1,8 +1,0 @@
-package sanitize
-
-import (
-	"bufio"
-	"io"
-)
-
-func bufioWriter(w io.Writer) *bufio.Writer { return bufio.NewWriter(w) }
