@@ -11,6 +11,7 @@ import (
 
 	"github.com/releasegate/releasegate/internal/pdf/content"
 	"github.com/releasegate/releasegate/internal/pdf/ingest"
+	"github.com/releasegate/releasegate/internal/pdf/sanitize"
 	"github.com/releasegate/releasegate/internal/pdf/text"
 )
 
@@ -42,7 +43,10 @@ type Report struct {
 	Policy     Policy       `json:"width_policy"`
 	WidthsLeak bool         `json:"widths_leak"`
 	Pages      []PageReport `json:"pages"`
-	Problems   []string     `json:"problems,omitempty"`
+	// Sanitised lists what went at document level (kinds and places,
+	// never text).
+	Sanitised []sanitize.Item `json:"sanitised,omitempty"`
+	Problems  []string        `json:"problems,omitempty"`
 }
 
 // maxStream bounds one rewritten content stream.

@@ -378,3 +378,53 @@ func TestKerningAroundGap(t *testing.T) {
 		t.Errorf("exact: adjustments %v, want the kerning kept and one number for the run", got)
 	}
 }
+
+// TestDocumentLevelLeaks: the term in places outside the page content, each
+// seen by verification on the input and gone from the redacted file.
+func TestDocumentLevelLeaks(t *testing.T) {
+	page := "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
+	content := []byte("BT /F1 12 Tf 72 700 Td (Referral received) Tj ET")
+	font := "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+	xmp := []byte(`<?xpacket begin=""?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>Alfie Thompson</dc:creator></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>`)
+	for _, tc := range []struct {
+		name    string
+		catalog string
+		extra   []ingesttest.Object
+	}{
+		{"XMP metadata", "/Metadata 10 0 R", []ingesttest.Object{{Num: 10, Body: "/Type /Metadata /Subtype /XML", Stream: xmp}}},
+		{"bookmark", "/Outlines 10 0 R", []ingesttest.Object{
+			{Num: 10, Body: "<< /Type /Outlines /First 11 0 R /Last 11 0 R /Count 1 >>"},
+			{Num: 11, Body: "<< /Title (Alfie Thompson: referral) /Parent 10 0 R /Dest [3 0 R /Fit] >>"}}},
+		{"attachment", "/Names << /EmbeddedFiles << /Names [(notes.txt) 10 0 R] >> >>", []ingesttest.Object{
+			{Num: 10, Body: "<< /Type /Filespec /F (notes.txt) /EF << /F 11 0 R >> >>"},
+			{Num: 11, Body: "/Type /EmbeddedFile", Stream: []byte("Alfie Thompson was seen at home")}}},
+		{"JavaScript", "/OpenAction << /S /JavaScript /JS (app.alert\\('Alfie Thompson'\\);) >>", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			objs := append([]ingesttest.Object{
+				{Num: 1, Body: "<< /Type /Catalog /Pages 2 0 R " + tc.catalog + " >>"},
+				{Num: 2, Body: "<< /Type /Pages /Kids [3 0 R] /Count 1 >>"},
+				{Num: 3, Body: page}, {Num: 4, Stream: content}, {Num: 5, Body: font},
+			}, tc.extra...)
+			pdf := ingesttest.Build(objs...)
+			terms := []string{"Alfie Thompson"}
+			v, err := Verify(context.Background(), pdf, "", terms, nil, text.Limits{})
+			if err != nil || v.OK {
+				t.Fatalf("verification of the input does not see the term: %v %+v", err, v)
+			}
+			out, rep, v, err := Redact(context.Background(), pdf, "", Options{Terms: terms})
+			if err != nil || !v.OK {
+				t.Fatalf("redact: %v %+v", err, v)
+			}
+			if len(rep.Sanitised) == 0 {
+				t.Error("the report lists nothing sanitised")
+			}
+			if strings.Contains(strings.ToLower(string(out)), "thompson") {
+				t.Error("the term is in the output's bytes")
+			}
+			if p := pageText(t, out)[0]; !strings.Contains(p.Text, "Referral received") {
+				t.Errorf("page text lost: %q", p.Text)
+			}
+		})
+	}
+}

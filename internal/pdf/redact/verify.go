@@ -13,6 +13,7 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 
 	"github.com/releasegate/releasegate/internal/pdf/ingest"
+	"github.com/releasegate/releasegate/internal/pdf/sanitize"
 	"github.com/releasegate/releasegate/internal/pdf/text"
 )
 
@@ -84,6 +85,14 @@ func verifyDoc(ctx context.Context, doc *ingest.Document, terms []string, marks 
 	}
 	for _, where := range rawTermHits(doc, terms) {
 		fail("%s holds a term", where)
+	}
+	for _, f := range sanitize.Strings(doc.Ctx) {
+		switch {
+		case strings.HasPrefix(f.Where, "limit"):
+			fail("document-level strings could not all be read (%s)", f.Where)
+		case m.contains(f.Text):
+			fail("%s holds a term", f.Where)
+		}
 	}
 	v.OK = len(v.Failures) == 0
 	return v, nil
@@ -366,13 +375,15 @@ func redactOnce(ctx context.Context, data []byte, password string, opt Options) 
 	return buf.Bytes(), rep, v, nil
 }
 
-// sanitizeDoc removes the document-level places personal data hides in.
-// (The full sanitiser is internal/pdf/sanitize; until it is wired in, the
-// Info dictionary and XMP metadata go.)
+// sanitizeDoc removes the document-level places personal data hides in:
+// always the Info dictionary, XMP metadata, attachments, scripts and
+// actions, thumbnails and private data; where a term occurs, bookmarks,
+// destinations, page labels, structure text, annotations and form fields.
 func sanitizeDoc(doc *ingest.Document, terms []string, rep *Report) error {
-	doc.Ctx.Info = nil
-	if root, err := doc.Ctx.Catalog(); err == nil && root != nil {
-		delete(root, "Metadata")
+	r, err := sanitize.Document(doc.Ctx, terms)
+	rep.Sanitised = r.Removed
+	if err != nil {
+		return fmt.Errorf("sanitise: %w", err)
 	}
 	return nil
 }
