@@ -428,3 +428,38 @@ func TestDocumentLevelLeaks(t *testing.T) {
 		})
 	}
 }
+
+// TestHiddenLayer: text in an optional-content layer switched off is not
+// shown, but it is in the file: it is found and removed like any other.
+func TestHiddenLayer(t *testing.T) {
+	objs := []ingesttest.Object{
+		{Num: 1, Body: "<< /Type /Catalog /Pages 2 0 R /OCProperties << /OCGs [10 0 R] /D << /OFF [10 0 R] >> >> >>"},
+		{Num: 2, Body: "<< /Type /Pages /Kids [3 0 R] /Count 1 >>"},
+		{Num: 3, Body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> /Properties << /L1 10 0 R >> >> >>"},
+		{Num: 4, Stream: []byte("BT /F1 12 Tf 72 700 Td (Shown line) Tj ET /OC /L1 BDC BT /F1 12 Tf 72 650 Td (Hidden: Alfie Thompson) Tj ET EMC")},
+		{Num: 5, Body: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"},
+		{Num: 10, Body: "<< /Type /OCG /Name (Notes) >>"},
+	}
+	pdf := ingesttest.Build(objs...)
+	terms := []string{"Alfie Thompson"}
+	if v, err := Verify(context.Background(), pdf, "", terms, nil, text.Limits{}); err != nil || v.OK {
+		t.Fatalf("verification of the input does not see the hidden layer: %v %+v", err, v)
+	}
+	out, _, v, err := Redact(context.Background(), pdf, "", Options{Terms: terms})
+	if err != nil || !v.OK {
+		t.Fatalf("redact: %v %+v", err, v)
+	}
+	if p := pageText(t, out)[0]; strings.Contains(p.Text, "Thompson") || !strings.Contains(p.Text, "Shown line") {
+		t.Errorf("text %q", p.Text)
+	}
+}
+
+// TestInlineImageUnderMarkRefused: an inline image under a mark is image
+// data too.
+func TestInlineImageUnderMarkRefused(t *testing.T) {
+	pdf := ingesttest.OnePage("q 100 0 0 50 72 600 cm BI /W 2 /H 1 /BPC 8 /CS /G ID \x00\xff\nEI Q BT /F1 12 Tf 72 700 Td (Text) Tj ET", helv)
+	_, _, _, err := Redact(context.Background(), pdf, "", Options{Marks: []Mark{{Page: 1, Rect: [4]float64{80, 610, 120, 640}}}})
+	if !errors.Is(err, ErrImage) {
+		t.Fatalf("got %v, want ErrImage", err)
+	}
+}
