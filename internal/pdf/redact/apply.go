@@ -150,11 +150,22 @@ func emptyForm(doc *ingest.Document, objNr int) error {
 	if !ok {
 		return nil
 	}
-	ns, err := doc.Ctx.NewStreamDictForBuf(nil)
+	ns, err := withContent(doc, sd.Dict, nil)
 	if err != nil {
-		return err
+		return fmt.Errorf("form XObject %d: %w", objNr, err)
 	}
-	for k, v := range sd.Dict {
+	entry.Object = *ns
+	return nil
+}
+
+// withContent returns a Flate stream holding data, with the entries of
+// dict other than those that described the old data.
+func withContent(doc *ingest.Document, dict types.Dict, data []byte) (*types.StreamDict, error) {
+	ns, err := doc.Ctx.NewStreamDictForBuf(data)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range dict {
 		switch k {
 		case "Length", "Filter", "DecodeParms", "DL":
 		default:
@@ -162,10 +173,9 @@ func emptyForm(doc *ingest.Document, objNr int) error {
 		}
 	}
 	if err := ns.Encode(); err != nil {
-		return err
+		return nil, fmt.Errorf("encode: %w", err)
 	}
-	entry.Object = *ns
-	return nil
+	return ns, nil
 }
 
 // Point is a position in page space.
@@ -366,19 +376,9 @@ func (pe *pageEdit) cutForm(objNr int, cuts map[int]*cut, drop map[int]bool, adj
 	if err != nil {
 		return fmt.Errorf("form XObject %d: %w", objNr, err)
 	}
-	ns, err := pe.doc.Ctx.NewStreamDictForBuf(content.Append(nil, rewrite(ops, cuts, drop, adjust)))
+	ns, err := withContent(pe.doc, sd.Dict, content.Append(nil, rewrite(ops, cuts, drop, adjust)))
 	if err != nil {
-		return err
-	}
-	for k, v := range sd.Dict {
-		switch k {
-		case "Length", "Filter", "DecodeParms", "DL":
-		default:
-			ns.Dict[k] = v
-		}
-	}
-	if err := ns.Encode(); err != nil {
-		return fmt.Errorf("form XObject %d: encode: %w", objNr, err)
+		return fmt.Errorf("form XObject %d: %w", objNr, err)
 	}
 	if uses[objNr] <= 1 || target != objNr {
 		entry, ok := pe.doc.Ctx.FindTableEntryLight(target)
