@@ -30,6 +30,11 @@ type PageReport struct {
 	Boxes         int `json:"boxes"`
 	// Areas are the boxes drawn, as rectangles in page space.
 	Areas [][4]float64 `json:"areas,omitempty"`
+	// ImagesChanged counts images whose pixels under the boxes were
+	// overwritten; ImagesRemoved those replaced whole (data this engine
+	// cannot change: JBIG2, JPX, CCITT, indexed colour…).
+	ImagesChanged int `json:"images_changed"`
+	ImagesRemoved int `json:"images_removed"`
 	// AnnotationsRemoved counts annotations over a redacted area (a note,
 	// a highlight, a link), removed with their pop-ups.
 	AnnotationsRemoved int `json:"annotations_removed"`
@@ -68,6 +73,13 @@ func apply(ctx context.Context, doc *ingest.Document, opt Options) (Report, erro
 		for _, f := range p.Forms {
 			drawnBy[f] = append(drawnBy[f], n)
 		}
+		seen := map[int]bool{}
+		for _, im := range p.Images {
+			if im.Object > 0 && !seen[im.Object] {
+				seen[im.Object] = true
+				drawnBy[im.Object] = append(drawnBy[im.Object], n)
+			}
+		}
 	}
 	refs := map[int]int{}
 	for f, pages := range drawnBy {
@@ -98,8 +110,24 @@ func apply(ctx context.Context, doc *ingest.Document, opt Options) (Report, erro
 			}
 		}
 		boxes = append(boxes, pg.runBoxes...)
-		if k := imageUnder(&p, boxes); k >= 0 {
-			return rep, fmt.Errorf("page %d: %w (image %d on the page)", n, ErrImage, k+1)
+		done := map[int]bool{}
+		for k, im := range p.Images {
+			if !imageUnder(im, boxes) || done[im.Object] {
+				continue
+			}
+			if im.Inline || im.Object <= 0 {
+				return rep, fmt.Errorf("page %d: %w (inline image %d on the page)", n, ErrImage, k+1)
+			}
+			done[im.Object] = true
+			e, err := pg.redactImage(im, boxes, refs)
+			if err != nil {
+				return rep, fmt.Errorf("page %d: %w", n, err)
+			}
+			if e.removed {
+				pr.ImagesRemoved++
+			} else {
+				pr.ImagesChanged++
+			}
 		}
 		pr.Boxes = len(boxes)
 		for _, q := range boxes {
@@ -493,19 +521,16 @@ func (pe *pageEdit) repointIn(res types.Object, objNr int, newRef types.Indirect
 	return newRes, true
 }
 
-// imageUnder returns the index of an image on page p that a box overlaps,
-// or -1.
-func imageUnder(p *text.Page, boxes [][4]Point) int {
-	for k, im := range p.Images {
-		ib := im.Quad.Bounds()
-		for _, q := range boxes {
-			b := text.Quad(q).Bounds()
-			if min(b[2], ib[2]) > max(b[0], ib[0]) && min(b[3], ib[3]) > max(b[1], ib[1]) {
-				return k
-			}
+// imageUnder reports whether a box overlaps image im.
+func imageUnder(im text.Image, boxes [][4]Point) bool {
+	ib := im.Quad.Bounds()
+	for _, q := range boxes {
+		b := text.Quad(q).Bounds()
+		if min(b[2], ib[2]) > max(b[0], ib[0]) && min(b[3], ib[3]) > max(b[1], ib[1]) {
+			return true
 		}
 	}
-	return -1
+	return false
 }
 
 // pathsInside returns, by stream (form object number, 0 for the page) the

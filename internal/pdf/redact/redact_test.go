@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+
 	"github.com/releasegate/releasegate/internal/pdf/content"
 	"github.com/releasegate/releasegate/internal/pdf/ingest"
 	"github.com/releasegate/releasegate/internal/pdf/ingest/ingesttest"
@@ -180,19 +182,61 @@ func TestSharedFormMarkedOnOnePage(t *testing.T) {
 	}
 }
 
-// TestImageUnderMarkRefused: OCR text over a scanned image names the child
-// in the pixels too; until images are redacted, nothing is written.
-func TestImageUnderMarkRefused(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("..", "..", "..", "testdata", "pdf", "edge-invisible.pdf"))
+// TestImagePixelsOverwritten: OCR text over a scanned image names the
+// child in the pixels too: those under the box are overwritten in the
+// image data itself, the rest of the image is kept, and the old data is
+// not in the file.
+func TestImagePixelsOverwritten(t *testing.T) {
+	in, err := os.ReadFile(filepath.Join("..", "..", "..", "testdata", "pdf", "edge-invisible.pdf"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, _, _, err := Redact(context.Background(), b, "", Options{Terms: []string{"Kacper Zielinski"}})
-	if !errors.Is(err, ErrImage) || out != nil {
-		t.Fatalf("got %d bytes, %v; want nothing and ErrImage", len(out), err)
+	before := pageText(t, in)[0]
+	if len(before.Images) != 1 {
+		t.Fatalf("%d images on page 1, want 1", len(before.Images))
 	}
-	if !strings.HasPrefix(err.Error(), "page 1: ") {
-		t.Errorf("error %q does not name the page", err)
+	out, rep, _, err := Redact(context.Background(), in, "", Options{Terms: []string{"Kacper Zielinski"}, Policy: Exact})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Pages[0].ImagesChanged != 1 {
+		t.Fatalf("images changed %d, want 1", rep.Pages[0].ImagesChanged)
+	}
+	doc, err := ingest.Open(context.Background(), out, "", ingest.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := pageText(t, out)[0]
+	im := after.Images[0]
+	data, sd, err := doc.Stream(*types.NewIndirectRef(im.Object, 0), 1<<26)
+	if err != nil || sd == nil {
+		t.Fatalf("image: %v", err)
+	}
+	w, h := *sd.IntEntry("Width"), *sd.IntEntry("Height")
+	area := rep.Pages[0].Areas[0]
+	box := [4]Point{{X: area[0], Y: area[1]}, {X: area[2], Y: area[1]}, {X: area[2], Y: area[3]}, {X: area[0], Y: area[3]}}
+	rects := pixelRects(im.Quad, [][4]Point{box}, w, h)
+	if len(rects) != 1 {
+		t.Fatalf("the box maps to %d pixel rectangles", len(rects))
+	}
+	r := rects[0]
+	black, other := 0, 0
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			v := data[y*w+x]
+			inBox := x >= r.Min.X && x < r.Max.X && y >= r.Min.Y && y < r.Max.Y
+			if inBox && v != 0 {
+				t.Fatalf("pixel %d,%d under the box is %d, not black", x, y, v)
+			}
+			if inBox {
+				black++
+			} else if v != 0 {
+				other++
+			}
+		}
+	}
+	if black == 0 || other == 0 {
+		t.Errorf("%d pixels blacked, %d kept: want both", black, other)
 	}
 }
 
