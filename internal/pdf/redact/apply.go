@@ -149,9 +149,9 @@ func apply(ctx context.Context, doc *ingest.Document, opt Options) (Report, erro
 			privatised[f][n] = true
 		}
 	}
-	// An original form that every page drawing it now draws from a copy is
-	// still named by resources (pages often share one resources
-	// dictionary), so it would carry the removed text into the file:
+	// An original form or image that every page drawing it now draws from
+	// a copy is still named by resources (pages often share one resources
+	// dictionary), so it would carry what was removed into the file:
 	// empty it.
 	for f, pages := range privatised {
 		still := false
@@ -167,8 +167,8 @@ func apply(ctx context.Context, doc *ingest.Document, opt Options) (Report, erro
 	return rep, nil
 }
 
-// emptyForm replaces the content of form XObject objNr, which nothing
-// draws any more, with nothing.
+// emptyForm replaces XObject objNr, which nothing draws any more, with an
+// empty form or a one-pixel image.
 func emptyForm(doc *ingest.Document, objNr int) error {
 	entry, ok := doc.Ctx.FindTableEntryLight(objNr)
 	if !ok {
@@ -178,9 +178,15 @@ func emptyForm(doc *ingest.Document, objNr int) error {
 	if !ok {
 		return nil
 	}
-	ns, err := withContent(doc, sd.Dict, nil)
+	var ns *types.StreamDict
+	var err error
+	if st := sd.Subtype(); st != nil && *st == "Image" {
+		ns, err = onePixel(doc)
+	} else {
+		ns, err = withContent(doc, sd.Dict, nil)
+	}
 	if err != nil {
-		return fmt.Errorf("form XObject %d: %w", objNr, err)
+		return fmt.Errorf("XObject %d: %w", objNr, err)
 	}
 	entry.Object = *ns
 	return nil

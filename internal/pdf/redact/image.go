@@ -211,7 +211,8 @@ func imageStream(doc *ingest.Document, sd *types.StreamDict, samples, jpg []byte
 		}
 		dict["Filter"] = types.Name("DCTDecode")
 		dict["Length"] = types.Integer(len(jpg))
-		return &types.StreamDict{Dict: dict, Raw: jpg, FilterPipeline: []types.PDFFilter{{Name: "DCTDecode"}}}, nil
+		n := int64(len(jpg))
+		return &types.StreamDict{Dict: dict, Raw: jpg, StreamLength: &n, FilterPipeline: []types.PDFFilter{{Name: "DCTDecode"}}}, nil
 	}
 	return withContent(doc, dict, samples)
 }

@@ -1,9 +1,14 @@
 package redact
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/jpeg"
 	"math"
 	"os"
 	"os/exec"
@@ -506,4 +511,58 @@ func TestInlineImageUnderMarkRefused(t *testing.T) {
 	if !errors.Is(err, ErrImage) {
 		t.Fatalf("got %v, want ErrImage", err)
 	}
+}
+
+// imagePage is a page drawing image XObject 10 over [100 100 300 300].
+func imagePage(img ingesttest.Object) []byte {
+	img.Num = 10
+	return ingesttest.OnePage("q 200 0 0 200 100 100 cm /Im Do Q BT /F1 12 Tf 72 700 Td (Photo) Tj ET",
+		"<< /Font << /F1 5 0 R >> /XObject << /Im 10 0 R >> >>", img)
+}
+
+func TestJPEGAndUndecodableImages(t *testing.T) {
+	src := image.NewRGBA(image.Rect(0, 0, 40, 40))
+	draw.Draw(src, src.Bounds(), &image.Uniform{C: color.RGBA{200, 180, 90, 255}}, image.Point{}, draw.Src)
+	var jpg bytes.Buffer
+	if err := jpeg.Encode(&jpg, src, nil); err != nil {
+		t.Fatal(err)
+	}
+	mark := Mark{Page: 1, Rect: [4]float64{100, 100, 200, 200}} // the image's lower-left quarter
+	t.Run("DCT", func(t *testing.T) {
+		pdf := imagePage(ingesttest.Object{Body: "/Type /XObject /Subtype /Image /Width 40 /Height 40 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode", Stream: jpg.Bytes()})
+		out, rep, _, err := Redact(context.Background(), pdf, "", Options{Marks: []Mark{mark}})
+		if err != nil || rep.Pages[0].ImagesChanged != 1 {
+			t.Fatalf("%v %+v", err, rep.Pages)
+		}
+		doc, err := ingest.Open(context.Background(), out, "", ingest.Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		im := pageText(t, out)[0].Images[0]
+		data, _, err := doc.Stream(*types.NewIndirectRef(im.Object, 0), 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec, err := jpeg.Decode(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dark := func(x, y int) bool { r, g, b, _ := dec.At(x, y).RGBA(); return r < 0x2000 && g < 0x2000 && b < 0x2000 }
+		if !dark(5, 35) || !dark(15, 25) { // lower-left quarter: image rows run top down
+			t.Error("pixels under the mark are not black")
+		}
+		if dark(30, 5) {
+			t.Error("pixels outside the mark went black")
+		}
+	})
+	t.Run("JBIG2 replaced whole", func(t *testing.T) {
+		pdf := imagePage(ingesttest.Object{Body: "/Type /XObject /Subtype /Image /Width 40 /Height 40 /ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /JBIG2Decode", Stream: []byte("Alfie Thompson as JBIG2 bits")})
+		out, rep, _, err := Redact(context.Background(), pdf, "", Options{Marks: []Mark{mark}})
+		if err != nil || rep.Pages[0].ImagesRemoved != 1 {
+			t.Fatalf("%v %+v", err, rep.Pages)
+		}
+		if bytes.Contains(out, []byte("JBIG2")) || bytes.Contains(out, []byte("Alfie")) {
+			t.Error("the JBIG2 image survives in the file")
+		}
+	})
 }
