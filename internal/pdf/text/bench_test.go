@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/pdfcpu/pdfcpu/pkg/api"
 
 	"github.com/releasegate/releasegate/internal/pdf/ingest"
 	"github.com/releasegate/releasegate/internal/pdf/ingest/ingesttest"
@@ -29,7 +28,6 @@ const largePages = 200
 // sub-benchmark per file. Most fixtures have one to four pages, so the
 // figures include the per-file cost of opening the document.
 func BenchmarkExtract(b *testing.B) {
-	api.DisableConfigDir()
 	files, err := filepath.Glob(filepath.Join(repoRoot, "testdata", "pdf", "*.pdf"))
 	if err != nil || len(files) == 0 {
 		b.Fatalf("no fixtures under testdata/pdf: %v", err)
@@ -50,7 +48,6 @@ func BenchmarkExtract(b *testing.B) {
 // that long, so real producers' fonts and content streams (skipped when
 // qpdf is not installed).
 func BenchmarkExtractLarge(b *testing.B) {
-	api.DisableConfigDir()
 	b.Run("generated", func(b *testing.B) {
 		benchExtract(b, ingesttest.TextPDF(b, largePages))
 	})
