@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"testing"
 
-
 	"github.com/releasegate/releasegate/internal/pdf/ingest"
 	"github.com/releasegate/releasegate/internal/pdf/ingest/ingesttest"
 	"github.com/releasegate/releasegate/internal/pdf/text"
