@@ -159,7 +159,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 func reason(err error) string {
 	var pe *text.PageError
 	switch {
-	case errors.Is(err, redact.ErrVerify), errors.Is(err, redact.ErrImage), errors.As(err, &pe):
+	case errors.Is(err, redact.ErrVerify), errors.As(err, &pe):
 		return strings.ReplaceAll(err.Error(), "\n", " ")
 	}
 	if r := ingest.Reason(err); r != "" {

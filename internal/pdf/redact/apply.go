@@ -99,24 +99,22 @@ func apply(ctx context.Context, doc *ingest.Document, opt Options) (Report, erro
 		sel := selectGlyphs(&p, opt.Marks, m, opt.Policy)
 		pr := PageReport{Page: n, GlyphsRemoved: len(sel)}
 		pg := &pageEdit{doc: doc, page: n, dict: doc.Page(n - 1).Dict, policy: opt.Policy}
-		if err := pg.cut(&p, sel, pathsInside(&p, opt.Marks), refs); err != nil {
-			return rep, fmt.Errorf("page %d: %w", n, err)
-		}
-		var boxes [][4]Point
+		var markBoxes [][4]Point
 		for _, mk := range opt.Marks {
 			if mk.Page == n {
 				r := normRect(mk.Rect)
-				boxes = append(boxes, [4]Point{{X: r[0], Y: r[1]}, {X: r[2], Y: r[1]}, {X: r[2], Y: r[3]}, {X: r[0], Y: r[3]}})
+				markBoxes = append(markBoxes, [4]Point{{X: r[0], Y: r[1]}, {X: r[2], Y: r[1]}, {X: r[2], Y: r[3]}, {X: r[0], Y: r[3]}})
 			}
 		}
-		boxes = append(boxes, pg.runBoxes...)
+		if err := pg.cut(&p, sel, pathsInside(&p, opt.Marks), refs, markBoxes); err != nil {
+			return rep, fmt.Errorf("page %d: %w", n, err)
+		}
+		boxes := append(markBoxes, pg.runBoxes...)
+		pr.ImagesChanged, pr.ImagesRemoved = pg.inlineChanged, pg.inlineRemoved
 		done := map[int]bool{}
-		for k, im := range p.Images {
-			if !imageUnder(im, boxes) || done[im.Object] {
+		for _, im := range p.Images {
+			if im.Inline || im.Object <= 0 || !imageUnder(im, boxes) || done[im.Object] {
 				continue
-			}
-			if im.Inline || im.Object <= 0 {
-				return rep, fmt.Errorf("page %d: %w (inline image %d on the page)", n, ErrImage, k+1)
 			}
 			done[im.Object] = true
 			e, err := pg.redactImage(im, boxes, refs)
@@ -231,14 +229,13 @@ type pageEdit struct {
 	private map[int]int
 	// privatised lists the original forms this page now draws from copies.
 	privatised []int
+	// inline images changed and removed
+	inlineChanged, inlineRemoved int
 }
 
 // cut removes the glyphs sel of page p from the content streams that drew
 // them.
-func (pe *pageEdit) cut(p *text.Page, sel []int, drops map[int]map[int]bool, refs map[int]int) error {
-	if len(sel) == 0 && len(drops) == 0 {
-		return nil
-	}
+func (pe *pageEdit) cut(p *text.Page, sel []int, drops map[int]map[int]bool, refs map[int]int, markBoxes [][4]Point) error {
 	byStream := map[int]map[int]*cut{} // form (0: page) → op → cut
 	for f := range drops {
 		if byStream[f] == nil {
@@ -270,6 +267,25 @@ func (pe *pageEdit) cut(p *text.Page, sel []int, drops map[int]map[int]bool, ref
 			})
 		}
 	}
+	// The boxes are known before any stream is rewritten: the marks, and
+	// a box over each removed run. Inline images under them are rewritten
+	// with the glyphs, in the same pass over their stream.
+	for _, cuts := range byStream {
+		pe.addRunBoxes(cuts)
+	}
+	boxes := append(append([][4]Point(nil), markBoxes...), pe.runBoxes...)
+	inline := map[int][]text.Image{} // stream → inline images under a box
+	for _, im := range p.Images {
+		if im.Inline && imageUnder(im, boxes) {
+			inline[im.Source.Form] = append(inline[im.Source.Form], im)
+			if byStream[im.Source.Form] == nil {
+				byStream[im.Source.Form] = map[int]*cut{}
+			}
+		}
+	}
+	if len(byStream) == 0 {
+		return nil
+	}
 	adjust := pe.adjuster()
 	forms := make([]int, 0, len(byStream))
 	for f := range byStream {
@@ -278,6 +294,9 @@ func (pe *pageEdit) cut(p *text.Page, sel []int, drops map[int]map[int]bool, ref
 	sort.Ints(forms)
 	for _, f := range forms {
 		cuts := byStream[f]
+		edit := func(ops []content.Op) []content.Op {
+			return rewrite(ops, cuts, drops[f], pe.inlineEdits(ops, inline[f], boxes), adjust)
+		}
 		if f == 0 {
 			data, err := pe.doc.Contents(pe.page-1, maxStream)
 			if err != nil {
@@ -287,14 +306,37 @@ func (pe *pageEdit) cut(p *text.Page, sel []int, drops map[int]map[int]bool, ref
 			if err != nil {
 				return fmt.Errorf("content stream: %w", err)
 			}
-			pe.ops = rewrite(ops, cuts, drops[0], adjust)
+			pe.ops = edit(ops)
 			pe.changed = true
-		} else if err := pe.cutForm(f, cuts, drops[f], adjust, refs); err != nil {
+		} else if err := pe.cutForm(f, edit, refs); err != nil {
 			return err
 		}
-		pe.addRunBoxes(cuts)
 	}
 	return nil
+}
+
+// inlineEdits returns the replacement of each inline image of ops under a
+// box: its pixels there blacked out, or, when its data cannot be changed,
+// nothing (the image is removed).
+func (pe *pageEdit) inlineEdits(ops []content.Op, ims []text.Image, boxes [][4]Point) map[int]*content.Op {
+	if len(ims) == 0 {
+		return nil
+	}
+	out := map[int]*content.Op{}
+	for _, im := range ims {
+		i := im.Source.Op
+		if i < 0 || i >= len(ops) || ops[i].Operator != "BI" {
+			continue
+		}
+		if op, ok := blackOutInline(&ops[i], im.Quad, boxes); ok {
+			out[i] = op
+			pe.inlineChanged++
+		} else {
+			out[i] = nil
+			pe.inlineRemoved++
+		}
+	}
+	return out
 }
 
 // adjuster returns the width policy's treatment of a removed run's
@@ -393,7 +435,7 @@ func (pe *pageEdit) writePage(boxes [][4]Point, media [4]float64) error {
 // cutForm removes glyphs from form XObject objNr for this page: in place
 // when no other page draws it, else in a copy that this page's resources
 // point to instead.
-func (pe *pageEdit) cutForm(objNr int, cuts map[int]*cut, drop map[int]bool, adjust func(float64) float64, uses map[int]int) error {
+func (pe *pageEdit) cutForm(objNr int, edit func([]content.Op) []content.Op, uses map[int]int) error {
 	target := objNr
 	if c, ok := pe.private[objNr]; ok {
 		target = c // this page's own copy: changed in place below
@@ -410,7 +452,7 @@ func (pe *pageEdit) cutForm(objNr int, cuts map[int]*cut, drop map[int]bool, adj
 	if err != nil {
 		return fmt.Errorf("form XObject %d: %w", objNr, err)
 	}
-	ns, err := withContent(pe.doc, sd.Dict, content.Append(nil, rewrite(ops, cuts, drop, adjust)))
+	ns, err := withContent(pe.doc, sd.Dict, content.Append(nil, edit(ops)))
 	if err != nil {
 		return fmt.Errorf("form XObject %d: %w", objNr, err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 
+	"github.com/releasegate/releasegate/internal/pdf/content"
 	"github.com/releasegate/releasegate/internal/pdf/ingest"
 	"github.com/releasegate/releasegate/internal/pdf/text"
 )
@@ -150,17 +151,7 @@ func blackOut(doc *ingest.Document, sd *types.StreamDict, data []byte, place tex
 		return nil, errUndecodable
 	}
 	px := bytes.Clone(data[:W*H*n])
-	for _, r := range rects {
-		for y := r.Min.Y; y < r.Max.Y; y++ {
-			row := px[(y*W+r.Min.X)*n : (y*W+r.Max.X)*n]
-			for i := range row {
-				row[i] = 0
-				if n == 4 && i%4 == 3 {
-					row[i] = 255 // CMYK black: full K
-				}
-			}
-		}
-	}
+	fillBlack(px, W, n, rects)
 	return imageStream(doc, sd, px, nil)
 }
 
@@ -260,4 +251,63 @@ func pixelRects(q text.Quad, boxes [][4]Point, w, h int) []image.Rectangle {
 		}
 	}
 	return out
+}
+
+// blackOutInline returns inline image op with the pixels under boxes
+// painted black, when its data is unfiltered 8-bit grey, RGB or CMYK.
+func blackOutInline(op *content.Op, place text.Quad, boxes [][4]Point) (*content.Op, bool) {
+	if len(op.Operands) != 1 || op.Operands[0].Kind != content.KindDict {
+		return nil, false
+	}
+	d := op.Operands[0]
+	get := func(keys ...string) (content.Operand, bool) { return d.Lookup(keys...) }
+	if f, ok := get("F", "Filter"); ok && !(f.Kind == content.KindArray && len(f.Array) == 0) && f.Kind != content.KindNull {
+		return nil, false
+	}
+	if im, ok := get("IM", "ImageMask"); ok && im.Kind == content.KindBool && im.Bool {
+		return nil, false
+	}
+	num := func(keys ...string) int {
+		if v, ok := get(keys...); ok && v.Kind == content.KindNumber && v.Num == math.Trunc(v.Num) && v.Num > 0 && v.Num < 1<<16 {
+			return int(v.Num)
+		}
+		return 0
+	}
+	w, h, bpc := num("W", "Width"), num("H", "Height"), num("BPC", "BitsPerComponent")
+	cs, _ := get("CS", "ColorSpace")
+	n := 0
+	if cs.Kind == content.KindName {
+		switch string(cs.Bytes) {
+		case "G", "DeviceGray":
+			n = 1
+		case "RGB", "DeviceRGB":
+			n = 3
+		case "CMYK", "DeviceCMYK":
+			n = 4
+		}
+	}
+	if w == 0 || h == 0 || bpc != 8 || n == 0 || len(op.Data) < w*h*n {
+		return nil, false
+	}
+	px := bytes.Clone(op.Data)
+	fillBlack(px, w, n, pixelRects(place, boxes, w, h))
+	out := *op
+	out.Data = px
+	return &out, true
+}
+
+// fillBlack paints rects black in 8-bit samples of width w with n
+// components (CMYK black is full K).
+func fillBlack(px []byte, w, n int, rects []image.Rectangle) {
+	for _, r := range rects {
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			row := px[(y*w+r.Min.X)*n : (y*w+r.Max.X)*n]
+			for i := range row {
+				row[i] = 0
+				if n == 4 && i%4 == 3 {
+					row[i] = 255
+				}
+			}
+		}
+	}
 }

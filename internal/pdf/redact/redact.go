@@ -63,11 +63,6 @@ func ParsePolicy(s string) (Policy, error) {
 // ErrVerify is wrapped by a redaction whose output failed verification.
 var ErrVerify = errors.New("the redacted file failed verification")
 
-// ErrImage is wrapped when a mark (or a term's box) covers an inline
-// image: its pixels would survive, and inline images are not rewritten
-// yet, so nothing is written.
-var ErrImage = errors.New("a redaction covers an inline image, and inline images cannot be redacted yet")
-
 // covered reports whether a glyph with box b goes under mark m: its centre
 // inside, or at least half its area covered.
 func covered(b, m [4]float64) bool {

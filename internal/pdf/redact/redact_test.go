@@ -3,7 +3,6 @@ package redact
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -503,13 +502,60 @@ func TestHiddenLayer(t *testing.T) {
 	}
 }
 
-// TestInlineImageUnderMarkRefused: an inline image under a mark is image
-// data too.
-func TestInlineImageUnderMarkRefused(t *testing.T) {
-	pdf := ingesttest.OnePage("q 100 0 0 50 72 600 cm BI /W 2 /H 1 /BPC 8 /CS /G ID \x00\xff\nEI Q BT /F1 12 Tf 72 700 Td (Text) Tj ET", helv)
-	_, _, _, err := Redact(context.Background(), pdf, "", Options{Marks: []Mark{{Page: 1, Rect: [4]float64{80, 610, 120, 640}}}})
-	if !errors.Is(err, ErrImage) {
-		t.Fatalf("got %v, want ErrImage", err)
+// TestInlineImage: an inline image's pixels under a mark are overwritten
+// in the content stream; one the engine cannot decode is removed.
+func TestInlineImage(t *testing.T) {
+	pix := bytes.Repeat([]byte{200}, 4*2) // 4×2 grey
+	for _, tc := range []struct {
+		name, dict string
+		removed    bool
+	}{
+		{"grey samples", "/W 4 /H 2 /BPC 8 /CS /G", false},
+		{"filtered", "/W 4 /H 2 /BPC 8 /CS /G /F /AHx", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := string(pix)
+			if tc.removed {
+				data = "c8c8c8c8c8c8c8c8>"
+			}
+			pdf := ingesttest.OnePage("q 100 0 0 50 72 600 cm BI "+tc.dict+" ID "+data+"\nEI Q BT /F1 12 Tf 72 700 Td (Text) Tj ET", helv)
+			// The left half of the image: its first two columns.
+			out, rep, _, err := Redact(context.Background(), pdf, "", Options{Marks: []Mark{{Page: 1, Rect: [4]float64{70, 590, 122, 660}}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, err := ingest.Open(context.Background(), out, "", ingest.Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err := doc.Contents(0, 1<<20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ops, err := content.Parse(body, content.Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var img *content.Op
+			for i := range ops {
+				if ops[i].Operator == "BI" {
+					img = &ops[i]
+				}
+			}
+			if tc.removed {
+				if img != nil || rep.Pages[0].ImagesRemoved != 1 {
+					t.Errorf("the image is still drawn (report %+v)", rep.Pages[0])
+				}
+				return
+			}
+			if img == nil || rep.Pages[0].ImagesChanged != 1 {
+				t.Fatalf("no image (report %+v)", rep.Pages[0])
+			}
+			want := []byte{0, 0, 200, 200, 0, 0, 200, 200}
+			if !bytes.Equal(img.Data, want) {
+				t.Errorf("samples %v, want %v", img.Data, want)
+			}
+		})
 	}
 }
 

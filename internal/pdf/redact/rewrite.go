@@ -14,17 +14,24 @@ type cut struct {
 }
 
 // rewrite returns ops with the glyphs in cuts (by operator index) removed,
-// and the operators in drop (the paths wholly inside marks) left out.
+// the operators in drop (the paths wholly inside marks) left out, and
+// those in replace replaced (nil: left out).
 // A removed run of glyphs becomes one TJ adjustment equal to the sum of
 // their advances (kerning numbers inside the run folded in), so the glyphs
 // that stay keep their place and nothing of the removed glyphs' individual
 // widths is left. ' and " become T* (with Tw and Tc set for ") and a TJ.
 // adjust, when not nil, replaces the adjustment of each removed run (the
 // width policy); it gets the run's exact adjustment.
-func rewrite(ops []content.Op, cuts map[int]*cut, drop map[int]bool, adjust func(exact float64) float64) []content.Op {
+func rewrite(ops []content.Op, cuts map[int]*cut, drop map[int]bool, replace map[int]*content.Op, adjust func(exact float64) float64) []content.Op {
 	out := make([]content.Op, 0, len(ops)+len(cuts))
 	for i := range ops {
 		if drop[i] {
+			continue
+		}
+		if r, ok := replace[i]; ok {
+			if r != nil {
+				out = append(out, *r)
+			}
 			continue
 		}
 		c, ok := cuts[i]
