@@ -3,6 +3,8 @@ package redact
 import (
 	"bufio"
 	"context"
+	"encoding/json"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -94,6 +96,90 @@ print("\n".join(p.get_text() for p in d))`, path).Output()
 				}
 			}
 			t.Logf("%d glyphs removed", removed)
+		})
+	}
+}
+
+// TestFixturesMarksLeaveNothing redacts a band across the middle of every
+// page of every fixture and asks MuPDF, independently, for the characters
+// left: none may have its centre in the band, and words above and below
+// it survive.
+func TestFixturesMarksLeaveNothing(t *testing.T) {
+	if _, err := exec.LookPath("/usr/bin/python3"); err != nil || exec.Command("/usr/bin/python3", "-c", "import fitz").Run() != nil {
+		if os.Getenv("RG_TEST_REQUIRE_BACKENDS") == "1" {
+			t.Fatal("python3-fitz is required (make test installs it)")
+		}
+		t.Skip("python3-fitz not installed")
+	}
+	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "testdata", "pdf", "*.pdf"))
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			in, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The band: the middle third of the height the page's text
+			// spans, across the whole page.
+			var marks []Mark
+			for _, p := range pageText(t, in) {
+				lo, hi := math.Inf(1), math.Inf(-1)
+				for _, g := range p.Glyphs {
+					b := g.Quad.Bounds()
+					lo, hi = min(lo, b[1]), max(hi, b[3])
+				}
+				if lo > hi {
+					lo, hi = 0, p.Height
+				}
+				third := (hi - lo) / 3
+				marks = append(marks, Mark{Page: p.Number, Rect: [4]float64{-1000, lo + third, p.Width + 1000, hi - third}, Reason: "test band"})
+			}
+			out, rep, _, err := Redact(context.Background(), in, "", Options{Marks: marks, Policy: Exact})
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(t.TempDir(), "out.pdf")
+			if err := os.WriteFile(path, out, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			raw, err := exec.Command("/usr/bin/python3", filepath.Join("..", "..", "..", "scripts", "oracle", "mupdf_chars.py"), path).Output()
+			if err != nil {
+				t.Fatalf("mupdf_chars.py: %v", err)
+			}
+			var doc struct {
+				Pages []struct {
+					Number int `json:"number"`
+					Chars  []struct {
+						C    string     `json:"c"`
+						BBox [4]float64 `json:"bbox"`
+					} `json:"chars"`
+				} `json:"pages"`
+			}
+			if err := json.Unmarshal(raw, &doc); err != nil {
+				t.Fatal(err)
+			}
+			removed, kept := 0, 0
+			for _, p := range rep.Pages {
+				removed += p.GlyphsRemoved
+			}
+			for i, p := range doc.Pages {
+				m := marks[i].Rect
+				for _, c := range p.Chars {
+					if strings.TrimSpace(c.C) == "" {
+						continue
+					}
+					cy := (c.BBox[1] + c.BBox[3]) / 2
+					cx := (c.BBox[0] + c.BBox[2]) / 2
+					if cx >= m[0] && cx <= m[2] && cy >= m[1] && cy <= m[3] {
+						t.Errorf("page %d: MuPDF finds %q at %v inside the band", p.Number, c.C, c.BBox)
+					} else {
+						kept++
+					}
+				}
+			}
+			t.Logf("%d glyphs removed, %d characters kept outside the band", removed, kept)
+			if removed == 0 || kept == 0 {
+				t.Errorf("the band removed %d glyphs and kept %d: the check proves nothing", removed, kept)
+			}
 		})
 	}
 }
