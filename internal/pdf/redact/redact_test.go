@@ -2,6 +2,7 @@ package redact
 
 import (
 	"bytes"
+	"compress/lzw"
 	"context"
 	"fmt"
 	"image"
@@ -599,6 +600,44 @@ func TestJPEGAndUndecodableImages(t *testing.T) {
 		}
 		if dark(30, 5) {
 			t.Error("pixels outside the mark went black")
+		}
+	})
+	t.Run("CCITT replaced whole", func(t *testing.T) {
+		pdf := imagePage(ingesttest.Object{Body: "/Type /XObject /Subtype /Image /Width 40 /Height 40 /ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /CCITTFaxDecode /DecodeParms << /K -1 /Columns 40 >>", Stream: []byte("CCITT bits of a signature")})
+		out, rep, _, err := Redact(context.Background(), pdf, "", Options{Marks: []Mark{mark}})
+		if err != nil || rep.Pages[0].ImagesRemoved != 1 {
+			t.Fatalf("%v %+v", err, rep.Pages)
+		}
+		if bytes.Contains(out, []byte("CCITT")) {
+			t.Error("the CCITT image survives in the file")
+		}
+	})
+	t.Run("LZW samples", func(t *testing.T) {
+		var lz bytes.Buffer
+		zw := lzw.NewWriter(&lz, lzw.MSB, 8) // no early change: say so below
+		if _, err := zw.Write(bytes.Repeat([]byte{200}, 1600)); err != nil {
+			t.Fatal(err)
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		pdf := imagePage(ingesttest.Object{Body: "/Type /XObject /Subtype /Image /Width 40 /Height 40 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /LZWDecode /DecodeParms << /EarlyChange 0 >>", Stream: lz.Bytes()})
+		out, rep, _, err := Redact(context.Background(), pdf, "", Options{Marks: []Mark{mark}})
+		if err != nil || rep.Pages[0].ImagesChanged != 1 {
+			t.Fatalf("%v %+v", err, rep.Pages)
+		}
+		doc, err := ingest.Open(context.Background(), out, "", ingest.Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		im := pageText(t, out)[0].Images[0]
+		data, _, err := doc.Stream(*types.NewIndirectRef(im.Object, 0), 1<<20)
+		if err != nil || len(data) != 1600 {
+			t.Fatalf("%v, %d bytes", err, len(data))
+		}
+		// Lower-left quarter black (rows 20-39, columns 0-19), the rest kept.
+		if data[39*40+0] != 0 || data[20*40+19] != 0 || data[0] != 200 || data[39*40+39] != 200 {
+			t.Errorf("samples not as expected: corners %d %d %d %d", data[39*40], data[20*40+19], data[0], data[39*40+39])
 		}
 	})
 	t.Run("JBIG2 replaced whole", func(t *testing.T) {
