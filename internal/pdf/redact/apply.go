@@ -52,6 +52,8 @@ type Report struct {
 	// never text).
 	Sanitised []sanitize.Item `json:"sanitised,omitempty"`
 	Problems  []string        `json:"problems,omitempty"`
+
+	overlaps []int // per page of the input, glyphs running into their neighbour
 }
 
 // maxStream bounds one rewritten content stream.
@@ -70,6 +72,7 @@ func apply(ctx context.Context, doc *ingest.Document, opt Options) (Report, erro
 		if err != nil {
 			return rep, err
 		}
+		rep.overlaps = append(rep.overlaps, overlaps(&p))
 		for _, f := range p.Forms {
 			drawnBy[f] = append(drawnBy[f], n)
 		}

@@ -376,8 +376,8 @@ func TestEarlierRevision(t *testing.T) {
 	}
 }
 
-// tjNumbers returns the TJ adjustments on page 1 of pdf.
-func tjNumbers(t *testing.T, pdf []byte) []float64 {
+// pageOps returns the operations of page 1's content.
+func pageOps(t *testing.T, pdf []byte) []content.Op {
 	t.Helper()
 	doc, err := ingest.Open(context.Background(), pdf, "", ingest.Limits{})
 	if err != nil {
@@ -391,8 +391,14 @@ func tjNumbers(t *testing.T, pdf []byte) []float64 {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return ops
+}
+
+// tjNumbers returns the TJ adjustments on page 1 of pdf.
+func tjNumbers(t *testing.T, pdf []byte) []float64 {
+	t.Helper()
 	var nums []float64
-	for _, op := range ops {
+	for _, op := range pageOps(t, pdf) {
 		if op.Operator == "TJ" {
 			for _, el := range op.Operands[0].Array {
 				if el.Kind == content.KindNumber {
@@ -525,18 +531,7 @@ func TestInlineImage(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			doc, err := ingest.Open(context.Background(), out, "", ingest.Limits{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			body, err := doc.Contents(0, 1<<20)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ops, err := content.Parse(body, content.Limits{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			ops := pageOps(t, out)
 			var img *content.Op
 			for i := range ops {
 				if ops[i].Operator == "BI" {

@@ -23,6 +23,8 @@ type Verification struct {
 	// Failures says where a term or a glyph under a mark was found; it
 	// names the place, never the text.
 	Failures []string `json:"failures,omitempty"`
+
+	overlaps []int // per page, glyphs running into their neighbour
 }
 
 // maxFailures bounds what a verification lists.
@@ -70,6 +72,7 @@ func verifyDoc(ctx context.Context, doc *ingest.Document, terms []string, marks 
 		for _, pr := range p.Problems {
 			fail("page %d: text could not all be read: %s", n, pr)
 		}
+		v.overlaps = append(v.overlaps, overlaps(&p))
 		for gi := range p.Glyphs {
 			b := p.Glyphs[gi].Quad.Bounds()
 			for k, mk := range marks {
@@ -264,7 +267,7 @@ func Redact(ctx context.Context, data []byte, password string, opt Options) ([]b
 	switch {
 	case errors.Is(err, ErrVerify) && opt.Policy == Quantised && underMarkOnly(v):
 		why = "gaps could not be widened without moving text under a mark"
-	case err == nil && opt.Policy == Quantised && moreOverlaps(ctx, data, password, out, opt.Limits):
+	case err == nil && opt.Policy == Quantised && moreOverlaps(rep.overlaps, v.overlaps):
 		why = "widening the gaps made kept text run into the text after it"
 	}
 	if why != "" {
@@ -275,33 +278,17 @@ func Redact(ctx context.Context, data []byte, password string, opt Options) ([]b
 	return out, rep, v, err
 }
 
-// moreOverlaps reports whether any page of out has more pairs of
-// neighbouring glyphs running into each other than the same page of in:
-// a widened gap pushed text within one operator into text placed by the
-// next.
-func moreOverlaps(ctx context.Context, in []byte, password string, out []byte, lim text.Limits) bool {
-	count := func(data []byte, pw string) []int {
-		doc, err := ingest.Open(ctx, data, pw, ingest.Limits{})
-		if err != nil {
-			return nil
-		}
-		ex := text.New(doc, lim)
-		var n []int
-		for i := 1; i <= doc.NumPages(); i++ {
-			p, err := ex.Page(ctx, i)
-			if err != nil {
-				return nil
-			}
-			n = append(n, overlaps(&p))
-		}
-		return n
-	}
-	a, b := count(in, password), count(out, "")
-	if len(a) != len(b) {
+// moreOverlaps reports whether any page of the output has more pairs of
+// neighbouring glyphs running into each other than the same page of the
+// input: a widened gap pushed text within one operator into text placed
+// by the next. The counts come from the extractions redaction and
+// verification do anyway.
+func moreOverlaps(in, out []int) bool {
+	if len(in) != len(out) {
 		return false
 	}
-	for i := range a {
-		if b[i] > a[i] {
+	for i := range in {
+		if out[i] > in[i] {
 			return true
 		}
 	}

@@ -7,6 +7,12 @@ import (
 // eachName calls fn for every entry of the name tree at o, with the
 // readings of its key.
 func (w *walker) eachName(o types.Object, fn func(key []string, val types.Object)) {
+	w.eachLeaf(o, "Names", "name tree", func(k, v types.Object) { fn(textOf(w.deref(k)), v) })
+}
+
+// eachLeaf calls fn for every key/value pair in the arrays under entry of
+// the leaves of the name or number tree at o (what names it in errors).
+func (w *walker) eachLeaf(o types.Object, entry, what string, fn func(key, val types.Object)) {
 	seen := map[int]bool{}
 	var walk func(o types.Object, depth int)
 	walk = func(o types.Object, depth int) {
@@ -20,16 +26,16 @@ func (w *walker) eachName(o types.Object, fn func(key []string, val types.Object
 			return
 		}
 		if depth > maxTreeDepth {
-			w.fail("name tree deeper than %d", maxTreeDepth)
+			w.fail("%s deeper than %d", what, maxTreeDepth)
 			return
 		}
 		d := w.dict(o)
 		if d == nil {
 			return
 		}
-		names := w.array(d["Names"])
-		for i := 0; i+1 < len(names); i += 2 {
-			fn(textOf(w.deref(names[i])), names[i+1])
+		pairs := w.array(d[entry])
+		for i := 0; i+1 < len(pairs); i += 2 {
+			fn(pairs[i], pairs[i+1])
 		}
 		for _, k := range w.array(d["Kids"]) {
 			walk(k, depth+1)
@@ -154,33 +160,5 @@ func (w *walker) filterNameTree(o types.Object, drop func(key []string, val type
 
 // eachNumber calls fn for every value of the number tree at o.
 func (w *walker) eachNumber(o types.Object, fn func(val types.Object)) {
-	seen := map[int]bool{}
-	var walk func(o types.Object, depth int)
-	walk = func(o types.Object, depth int) {
-		if n := objNr(o); n != 0 {
-			if seen[n] {
-				return
-			}
-			seen[n] = true
-		}
-		if !w.step() {
-			return
-		}
-		if depth > maxTreeDepth {
-			w.fail("number tree deeper than %d", maxTreeDepth)
-			return
-		}
-		d := w.dict(o)
-		if d == nil {
-			return
-		}
-		nums := w.array(d["Nums"])
-		for i := 0; i+1 < len(nums); i += 2 {
-			fn(nums[i+1])
-		}
-		for _, k := range w.array(d["Kids"]) {
-			walk(k, depth+1)
-		}
-	}
-	walk(o, 0)
+	w.eachLeaf(o, "Nums", "number tree", func(_, v types.Object) { fn(v) })
 }
