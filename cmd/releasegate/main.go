@@ -38,7 +38,7 @@ Usage:
   releasegate health       --url URL: exit 0 when URL answers 200 (the container HEALTHCHECK)
   releasegate text         [--json] [--password PW] IN.pdf: the PDF's text, or every glyph with its box
   releasegate redact       -o OUT.pdf [--terms FILE] [--term TEXT]… [--marks FILE]
-                           [--width-policy quantised|exact|line] [--password PW] [--report FILE] IN.pdf
+                           [--width-policy quantised|exact|line] [--labels] [--password PW] [--report FILE] IN.pdf
   releasegate verify       --terms FILE [--marks FILE] [--password PW] FILE.pdf
 
 Configuration comes from RG_* environment variables (see the README);

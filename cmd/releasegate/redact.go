@@ -35,10 +35,11 @@ func runRedact(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.Var(&terms, "term", "a term to redact (repeatable)")
 	marksFile := fs.String("marks", "", "`FILE`: JSON list of {\"page\":1,\"rect\":[x0,y0,x1,y1],\"reason\":\"…\"}")
 	policy := fs.String("width-policy", "quantised", "quantised, exact or line")
+	labels := fs.Bool("labels", false, "print each mark's reason on its box (drawn as strokes, never text)")
 	password := fs.String("password", "", "the PDF's password, when it has one (or set RG_PDF_PASSWORD_FILE)")
 	reportFile := fs.String("report", "", "write a JSON report to `FILE`")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: releasegate redact -o OUT.pdf [--terms FILE] [--term TEXT]… [--marks FILE] [--width-policy quantised|exact|line] [--password PW] [--report FILE] IN.pdf")
+		fmt.Fprintln(stderr, "usage: releasegate redact -o OUT.pdf [--terms FILE] [--term TEXT]… [--marks FILE] [--width-policy quantised|exact|line] [--labels] [--password PW] [--report FILE] IN.pdf")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -53,7 +54,7 @@ func runRedact(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
-	opt := redact.Options{Policy: pol, Terms: terms}
+	opt := redact.Options{Policy: pol, Terms: terms, Labels: *labels}
 	if *termsFile != "" {
 		t, err := readTerms(*termsFile)
 		if err != nil {

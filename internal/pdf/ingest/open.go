@@ -19,6 +19,7 @@ type Document struct {
 	pages []page
 	dec   *decoder
 	lim   Limits
+	index map[int]int // page object number → page index
 }
 
 // Page is one leaf of the page tree with the resources it inherits.
@@ -57,7 +58,13 @@ func Open(ctx context.Context, data []byte, password string, lim Limits) (doc *D
 	if err != nil {
 		return nil, err
 	}
-	return &Document{Ctx: mc, pages: pages, dec: dec, lim: lim}, nil
+	index := make(map[int]int, len(pages))
+	for i, p := range pages {
+		if p.objNr > 0 {
+			index[p.objNr] = i
+		}
+	}
+	return &Document{Ctx: mc, pages: pages, dec: dec, lim: lim, index: index}, nil
 }
 
 // NumPages returns the number of pages.
@@ -65,7 +72,19 @@ func (d *Document) NumPages() int { return len(d.pages) }
 
 // Page returns page i (0-based).
 func (d *Document) Page(i int) Page {
-	return Page{Dict: d.pages[i].dict, Resources: d.pages[i].res}
+	p := d.pages[i]
+	res := p.res
+	if own, ok := p.dict["Resources"]; ok {
+		res = own // given by an edit since the document was opened
+	}
+	return Page{Dict: p.dict, Resources: res}
+}
+
+// PageIndex returns the index (0-based) of the page whose dictionary is
+// object objNr, as a destination names it.
+func (d *Document) PageIndex(objNr int) (int, bool) {
+	i, ok := d.index[objNr]
+	return i, ok
 }
 
 // Contents returns page i's (0-based) content streams decoded and joined,

@@ -25,8 +25,9 @@ const (
 
 // page is a leaf of the page tree with the resources it inherits.
 type page struct {
-	dict types.Dict
-	res  types.Object // /Resources, own or inherited; may be nil
+	dict  types.Dict
+	res   types.Object // /Resources, own or inherited; may be nil
+	objNr int          // 0 when the page dictionary is direct
 }
 
 // walkPages lists the pages in order. It fails on a cycle, a node reached
@@ -47,8 +48,10 @@ func walkPages(doc *model.Context) ([]page, error) {
 		if depth > maxTreeDepth {
 			return errors.New("page tree too deep")
 		}
+		objNr := 0
 		if ir, ok := o.(types.IndirectRef); ok {
 			n := ir.ObjectNumber.Value()
+			objNr = n
 			if seen[n] {
 				return fmt.Errorf("page tree reaches obj#%d twice", n)
 			}
@@ -66,7 +69,7 @@ func walkPages(doc *model.Context) ([]page, error) {
 		}
 		kids, hasKids := d.Find("Kids")
 		if t := d.Type(); !hasKids || t != nil && *t == "Page" {
-			pages = append(pages, page{dict: d, res: res})
+			pages = append(pages, page{dict: d, res: res, objNr: objNr})
 			return nil
 		}
 		arr, err := doc.DereferenceArray(kids)

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 
 	"github.com/releasegate/releasegate/internal/pdf/content"
 	"github.com/releasegate/releasegate/internal/pdf/ingest"
 	"github.com/releasegate/releasegate/internal/pdf/sanitize"
+	"github.com/releasegate/releasegate/internal/pdf/strokefont"
 	"github.com/releasegate/releasegate/internal/pdf/text"
 )
 
@@ -20,6 +22,9 @@ type Options struct {
 	Marks  []Mark
 	Terms  []string
 	Policy Policy
+	// Labels prints each mark's reason on its box, in white strokes (never
+	// glyphs: no text may lie under a mark).
+	Labels bool
 	Limits text.Limits
 }
 
@@ -38,6 +43,9 @@ type PageReport struct {
 	// AnnotationsRemoved counts annotations over a redacted area (a note,
 	// a highlight, a link), removed with their pop-ups.
 	AnnotationsRemoved int `json:"annotations_removed"`
+	// FieldsFlattened counts form-field widgets drawn into the page's
+	// content (the interactive form itself is removed).
+	FieldsFlattened int `json:"fields_flattened,omitempty"`
 	// FormsCopied counts form XObjects shared with other pages that were
 	// copied for this page before glyphs were cut from them.
 	FormsCopied int `json:"forms_copied,omitempty"`
@@ -63,6 +71,11 @@ const maxStream = 256 << 20
 func apply(ctx context.Context, doc *ingest.Document, opt Options) (Report, error) {
 	rep := Report{Policy: opt.Policy, WidthsLeak: opt.Policy == Exact}
 	m := newMatcher(opt.Terms)
+	fields, probs, err := flattenFields(doc)
+	if err != nil {
+		return rep, err
+	}
+	rep.Problems = append(rep.Problems, probs...)
 	ex := text.New(doc, opt.Limits)
 	// First pass: which pages run which forms. A form run by several pages
 	// is copied before one page's glyphs are cut from it.
@@ -90,6 +103,8 @@ func apply(ctx context.Context, doc *ingest.Document, opt Options) (Report, erro
 	}
 	ex = text.New(doc, opt.Limits)
 	privatised := map[int]map[int]bool{} // original form → pages now drawing a copy
+	allBoxes := make([][][4]Point, doc.NumPages())
+	media := make([][4]float64, doc.NumPages())
 	for n := 1; n <= doc.NumPages(); n++ {
 		p, err := ex.Page(ctx, n)
 		if err != nil {
@@ -100,13 +115,17 @@ func apply(ctx context.Context, doc *ingest.Document, opt Options) (Report, erro
 			return rep, fmt.Errorf("page %d: cannot read all its text (%s), so cannot redact it safely", n, p.Problems[0])
 		}
 		sel := selectGlyphs(&p, opt.Marks, m, opt.Policy)
-		pr := PageReport{Page: n, GlyphsRemoved: len(sel)}
+		pr := PageReport{Page: n, GlyphsRemoved: len(sel), FieldsFlattened: fields[n-1]}
 		pg := &pageEdit{doc: doc, page: n, dict: doc.Page(n - 1).Dict, policy: opt.Policy}
 		var markBoxes [][4]Point
+		var labels []label
 		for _, mk := range opt.Marks {
 			if mk.Page == n {
 				r := normRect(mk.Rect)
 				markBoxes = append(markBoxes, [4]Point{{X: r[0], Y: r[1]}, {X: r[2], Y: r[1]}, {X: r[2], Y: r[3]}, {X: r[0], Y: r[3]}})
+				if opt.Labels && strings.TrimSpace(mk.Reason) != "" {
+					labels = append(labels, label{rect: r, text: mk.Reason})
+				}
 			}
 		}
 		if err := pg.cut(&p, sel, pathsInside(&p, opt.Marks), refs, markBoxes); err != nil {
@@ -131,13 +150,14 @@ func apply(ctx context.Context, doc *ingest.Document, opt Options) (Report, erro
 			}
 		}
 		pr.Boxes = len(boxes)
+		allBoxes[n-1], media[n-1] = boxes, p.MediaBox
 		for _, q := range boxes {
 			pr.Areas = append(pr.Areas, text.Quad(q).Bounds())
 		}
 		pr.AnnotationsRemoved = removeAnnotations(doc, pg.dict, boxes, p.MediaBox)
 		pr.FormsCopied = pg.copied
 		if len(sel) > 0 || len(boxes) > 0 {
-			if err := pg.writePage(boxes, p.MediaBox); err != nil {
+			if err := pg.writePage(boxes, labels, p.MediaBox); err != nil {
 				return rep, fmt.Errorf("page %d: %w", n, err)
 			}
 		}
@@ -149,6 +169,9 @@ func apply(ctx context.Context, doc *ingest.Document, opt Options) (Report, erro
 			}
 			privatised[f][n] = true
 		}
+	}
+	for i, k := range removeLinksInto(doc, allBoxes, media) {
+		rep.Pages[i].AnnotationsRemoved += k
 	}
 	// An original form or image that every page drawing it now draws from
 	// a copy is still named by resources (pages often share one resources
@@ -212,6 +235,16 @@ func withContent(doc *ingest.Document, dict types.Dict, data []byte) (*types.Str
 	}
 	return ns, nil
 }
+
+// label is a reason printed on a mark's box (page space).
+type label struct {
+	rect [4]float64
+	text string
+}
+
+// maxLabelHeight is the largest cap height of a label, in points; a box
+// too small for a legible label gets none.
+const maxLabelHeight = 8
 
 // Point is a position in page space.
 type Point = text.Point
@@ -393,7 +426,7 @@ func splitRuns(gs []text.Glyph) [][]text.Glyph {
 
 // writePage replaces the page's content with its rewritten content wrapped
 // in q … Q, followed by the boxes in black.
-func (pe *pageEdit) writePage(boxes [][4]Point, media [4]float64) error {
+func (pe *pageEdit) writePage(boxes [][4]Point, labels []label, media [4]float64) error {
 	var body []byte
 	if pe.changed {
 		body = content.Append(nil, pe.ops)
@@ -418,6 +451,16 @@ func (pe *pageEdit) writePage(boxes [][4]Point, media [4]float64) error {
 			fmt.Fprintf(&b, "%s %s %s\n", f(p.X+media[0]), f(p.Y+media[1]), op)
 		}
 		b.WriteString("h f\n")
+	}
+	if len(labels) > 0 {
+		b.WriteString("1 G\n")
+	}
+	for _, l := range labels {
+		r := [4]float64{l.rect[0] + media[0], l.rect[1] + media[1], l.rect[2] + media[0], l.rect[3] + media[1]}
+		if ops, ok := strokefont.Fit(l.text, r, maxLabelHeight); ok {
+			b.Write(ops)
+			b.WriteByte('\n')
+		}
 	}
 	b.WriteString("Q\n")
 	sd, err := pe.doc.Ctx.NewStreamDictForBuf(b.Bytes())

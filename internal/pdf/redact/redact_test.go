@@ -646,3 +646,161 @@ func TestJPEGAndUndecodableImages(t *testing.T) {
 		}
 	})
 }
+
+// TestFormFields: field values live in the field dictionaries and in their
+// appearance streams. Fields are flattened into the page, so the values
+// that are kept read as page text and a term is cut like any other text,
+// with nothing left in the interactive form.
+func TestFormFields(t *testing.T) {
+	objs := []ingesttest.Object{
+		{Num: 1, Body: "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [10 0 R 12 0 R 13 0 R 14 0 R] /NeedAppearances true /DA (/Helv 10 Tf 0 g) >> >>"},
+		{Num: 2, Body: "<< /Type /Pages /Kids [3 0 R] /Count 1 >>"},
+		{Num: 3, Body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [10 0 R 12 0 R 13 0 R 14 0 R] >>"},
+		{Num: 4, Stream: []byte("BT /F1 12 Tf 72 720 Td (Referral form) Tj ET")},
+		{Num: 5, Body: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"},
+		// A text field with an appearance stream, scaled by /Matrix.
+		{Num: 10, Body: "<< /Type /Annot /Subtype /Widget /FT /Tx /T (child) /V (Alfie Thompson, aged 8) /Rect [72 660 372 680] /P 3 0 R /AP << /N 11 0 R >> >>"},
+		{Num: 11, Body: "/Type /XObject /Subtype /Form /BBox [0 0 600 40] /Matrix [0.5 0 0 0.5 0 0] /Resources << /Font << /F1 5 0 R >> >>",
+			Stream: []byte("/Tx BMC BT /F1 20 Tf 4 12 Td (Alfie Thompson, aged 8) Tj ET EMC")},
+		// A value with no appearance: the viewer would draw it.
+		{Num: 12, Body: "<< /Type /Annot /Subtype /Widget /FT /Tx /T (date) /V (Visited 2024-03-01) /DA (/Helv 10 Tf 0 g) /Rect [72 630 372 650] /P 3 0 R >>"},
+		// A hidden field still holds its value in the file.
+		{Num: 13, Body: "<< /Type /Annot /Subtype /Widget /FT /Tx /T (note) /V (carer Alfie Thompson) /F 2 /Rect [72 600 372 620] /P 3 0 R >>"},
+		// A checkbox in its On state.
+		{Num: 14, Body: "<< /Type /Annot /Subtype /Widget /FT /Btn /T (seen) /V /On /AS /On /Rect [72 570 92 590] /P 3 0 R /AP << /N << /On 15 0 R /Off 16 0 R >> >> >>"},
+		{Num: 15, Body: "/Type /XObject /Subtype /Form /BBox [0 0 20 20] /Resources << /Font << /F1 5 0 R >> >>", Stream: []byte("BT /F1 12 Tf 4 5 Td (Yes) Tj ET")},
+		{Num: 16, Body: "/Type /XObject /Subtype /Form /BBox [0 0 20 20]", Stream: []byte("")},
+	}
+	pdf := ingesttest.Build(objs...)
+	terms := []string{"Alfie Thompson"}
+	if v, err := Verify(context.Background(), pdf, "", terms, nil, text.Limits{}); err != nil || v.OK {
+		t.Fatalf("verification of the input does not see the field values: %v %+v", err, v)
+	}
+	out, rep, v, err := Redact(context.Background(), pdf, "", Options{Terms: terms})
+	if err != nil || !v.OK {
+		t.Fatalf("redact: %v %+v", err, v)
+	}
+	if got := rep.Pages[0].FieldsFlattened; got != 3 {
+		t.Errorf("flattened %d fields, want 3 (the hidden one goes without being drawn)", got)
+	}
+	if strings.Contains(strings.ToLower(string(out)), "thompson") {
+		t.Error("the term is in the output's bytes")
+	}
+	doc, err := ingest.Open(context.Background(), out, "", ingest.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, _ := doc.Ctx.Catalog()
+	if _, ok := root["AcroForm"]; ok {
+		t.Error("the interactive form is still in the catalog")
+	}
+	if _, ok := doc.Page(0).Dict["Annots"]; ok {
+		t.Error("widgets are still on the page")
+	}
+	p := pageText(t, out)[0]
+	for _, w := range []string{"Referral form", "aged 8", "Visited 2024-03-01", "Yes"} {
+		if !strings.Contains(p.Text, w) {
+			t.Errorf("%q is not on the flattened page: %q", w, p.Text)
+		}
+	}
+	// The flattened value sits where the field was.
+	for _, g := range p.Glyphs {
+		if g.Text == "V" {
+			b := g.Quad.Bounds()
+			if b[0] < 72 || b[2] > 372 || b[1] < 628 || b[3] > 652 {
+				t.Errorf("the date field's text is drawn at %v, outside its rectangle", b)
+			}
+		}
+	}
+	if pt, ok := pdftotext(t, out); ok {
+		if !strings.Contains(pt, "Visited 2024-03-01") || strings.Contains(strings.ToLower(pt), "thompson") {
+			t.Errorf("pdftotext: %q", pt)
+		}
+	}
+}
+
+// TestLinksIntoRemovedText: links whose destination is a redacted area
+// go, however the destination is given; links elsewhere stay.
+func TestLinksIntoRemovedText(t *testing.T) {
+	link := func(n int, y int, dest string) ingesttest.Object {
+		return ingesttest.Object{Num: n, Body: fmt.Sprintf("<< /Type /Annot /Subtype /Link /Rect [72 %d 200 %d] %s >>", y, y+12, dest)}
+	}
+	objs := []ingesttest.Object{
+		{Num: 1, Body: "<< /Type /Catalog /Pages 2 0 R /Dests << /there [6 0 R /FitH 712] >> /Names << /Dests << /Names [(kept) [6 0 R /XYZ 0 420 0]] >> >> >>"},
+		{Num: 2, Body: "<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 2 >>"},
+		{Num: 3, Body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [10 0 R 11 0 R 12 0 R 13 0 R 14 0 R 15 0 R] >>"},
+		{Num: 4, Stream: []byte("BT /F1 12 Tf 72 700 Td (Contents) Tj ET")},
+		{Num: 5, Body: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"},
+		{Num: 6, Body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 7 0 R /Resources << /Font << /F1 5 0 R >> >> >>"},
+		{Num: 7, Stream: []byte("BT /F1 12 Tf 72 700 Td (Seen: Alfie Thompson) Tj 0 -300 Td (Kept section) Tj ET")},
+		link(10, 600, "/Dest [6 0 R /XYZ 0 712 0]"),
+		link(11, 580, "/A << /S /GoTo /D (kept) >>"),
+		link(12, 560, "/Dest /there"),
+		link(13, 540, "/Dest [6 0 R /FitR 60 690 300 720]"),
+		link(14, 520, "/Dest [6 0 R /Fit]"),
+		link(15, 500, "/A << /S /GoTo /D [6 0 R /XYZ 0 420 null] >>"),
+	}
+	pdf := ingesttest.Build(objs...)
+	out, rep, _, err := Redact(context.Background(), pdf, "", Options{Terms: []string{"Alfie Thompson"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rep.Pages[0].AnnotationsRemoved; got != 3 {
+		t.Errorf("removed %d links from page 1, want 3", got)
+	}
+	doc, err := ingest.Open(context.Background(), out, "", ingest.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	annots, _ := doc.Ctx.DereferenceArray(doc.Page(0).Dict["Annots"])
+	var ys []float64
+	for _, a := range annots {
+		d, _ := doc.Ctx.DereferenceDict(a)
+		r, _ := rectOf(doc, d["Rect"])
+		ys = append(ys, r[1])
+	}
+	if fmt.Sprint(ys) != "[580 520 500]" {
+		t.Errorf("links kept at y %v, want those at [580 520 500]", ys)
+	}
+}
+
+// TestLabels: a reason printed on a box is drawn with strokes inside the
+// box, so the output still verifies and no text is added to the page.
+func TestLabels(t *testing.T) {
+	pdf := ingesttest.OnePage("BT /F1 12 Tf 72 700 Td (Address: 12 Acacia Avenue) Tj ET", helv)
+	marks := []Mark{{Page: 1, Rect: [4]float64{115, 690, 300, 716}, Reason: "Third-party information"}}
+	plain, _, _, err := Redact(context.Background(), pdf, "", Options{Marks: marks})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, rep, v, err := Redact(context.Background(), pdf, "", Options{Marks: marks, Labels: true})
+	if err != nil || !v.OK {
+		t.Fatalf("redact with labels: %v %+v", err, v)
+	}
+	strokes := func(pdf []byte) int {
+		n := 0
+		for _, op := range pageOps(t, pdf) {
+			if op.Operator == "S" {
+				n++
+			}
+		}
+		return n
+	}
+	if a, b := strokes(plain), strokes(out); b <= a {
+		t.Errorf("the labelled page strokes %d paths, the plain one %d: no label drawn", b, a)
+	}
+	p := pageText(t, out)[0]
+	if want := pageText(t, plain)[0].Text; p.Text != want || !strings.HasPrefix(want, "Address") {
+		t.Errorf("page text %q, without labels %q: the label must not be text", p.Text, want)
+	}
+	// The page draws nothing but text, so every path is a box or a label.
+	for _, path := range p.Paths {
+		b, inside := path.Box, false
+		for _, a := range rep.Pages[0].Areas {
+			inside = inside || b[0] >= a[0]-0.1 && b[1] >= a[1]-0.1 && b[2] <= a[2]+0.1 && b[3] <= a[3]+0.1
+		}
+		if !inside {
+			t.Errorf("a path at %v leaves the boxes %v", b, rep.Pages[0].Areas)
+		}
+	}
+}

@@ -272,7 +272,9 @@ func Redact(ctx context.Context, data []byte, password string, opt Options) ([]b
 	}
 	if why != "" {
 		// Redo with the exact layout, and say that widths leak.
-		out, rep, v, err = redactOnce(ctx, data, password, Options{Marks: opt.Marks, Terms: opt.Terms, Policy: Exact, Limits: opt.Limits})
+		exact := opt
+		exact.Policy = Exact
+		out, rep, v, err = redactOnce(ctx, data, password, exact)
 		rep.Problems = append(rep.Problems, why+": the exact layout was kept, and widths leak")
 	}
 	return out, rep, v, err
