@@ -8,9 +8,12 @@ import (
 	"image/color"
 	"image/draw"
 	"image/jpeg"
+	"io"
 	"math"
+	"slices"
 
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+	"golang.org/x/image/ccitt"
 
 	"github.com/releasegate/releasegate/internal/pdf/content"
 	"github.com/releasegate/releasegate/internal/pdf/ingest"
@@ -18,14 +21,24 @@ import (
 )
 
 // Images under a redaction: the pixels under each box are overwritten in
-// the image data itself, for images this package can decode (no filter,
-// Flate with or without predictors, DCT; 8 bits per component; DeviceGray,
-// DeviceRGB, DeviceCMYK or ICCBased with 1, 3 or 4 components). Any other
-// image under a box (JBIG2, JPX, CCITT, indexed colour, other depths) is
-// replaced whole by a black image of one pixel. A soft mask or mask of a
-// changed image is dropped, so its shape cannot carry what was removed.
-// The old image data is not written: the object is replaced, or, when
-// another page draws the image too, this page gets a changed copy.
+// the image data itself, for images this package can decode: filters none,
+// Flate (with or without predictors), LZW, RunLength, ASCIIHex, ASCII85,
+// DCT, and CCITT fax (Group 4 and Group 3 1-D, through
+// golang.org/x/image/ccitt; the result is stored Flate-encoded); 1, 2, 4,
+// 8 or 16 bits a component (DCT: 8); DeviceGray, DeviceRGB, DeviceCMYK,
+// CalGray, CalRGB, Lab, ICCBased with 1, 3 or 4 components, Separation,
+// DeviceN, and Indexed over any of these; and stencil masks (/ImageMask).
+// Black is what the colour space paints darkest (zero, CMYK's K full, full
+// ink, an indexed space's darkest entry), through the image's /Decode
+// array; under a stencil mask the samples become the value that is not
+// painted, so the mask's shape under the box is gone. Any other image under
+// a box (JBIG2, JPX, CCITT with mixed 1-D and 2-D coding, damaged data, a
+// colour space not listed) is replaced whole by a black image of one
+// pixel. A soft mask or mask of a changed image is dropped, so its shape
+// cannot carry what was removed (a mask stream nothing else names is then
+// not written). The old image data is not written: the object is
+// replaced, or, when another page draws the image too, this page gets a
+// changed copy.
 
 // maxImageBytes bounds one decoded image.
 const maxImageBytes = 512 << 20
@@ -116,43 +129,339 @@ func components(doc *ingest.Document, cs types.Object) (int, bool) {
 }
 
 // blackOut returns a copy of image stream sd (decoded data data) with the
-// pixels under boxes painted black.
+// pixels under boxes painted black (for a stencil mask: not painted).
 func blackOut(doc *ingest.Document, sd *types.StreamDict, data []byte, place text.Quad, boxes [][4]Point) (*types.StreamDict, error) {
 	w, h := sd.IntEntry("Width"), sd.IntEntry("Height")
-	bpc := sd.IntEntry("BitsPerComponent")
-	if w == nil || h == nil || *w <= 0 || *h <= 0 || bpc == nil || *bpc != 8 {
+	if w == nil || h == nil || *w <= 0 || *h <= 0 || *w > 1<<20 || *h > 1<<20 {
 		return nil, errUndecodable
 	}
-	if im, ok := sd.Find("ImageMask"); ok {
-		if b, ok := im.(types.Boolean); ok && bool(b) {
-			return nil, errUndecodable
-		}
+	W, H := *w, *h
+	mask := isImageMask(doc, sd.Dict)
+	bpc := 1
+	if b := sd.IntEntry("BitsPerComponent"); b != nil {
+		bpc = *b
+	} else if !mask {
+		return nil, errUndecodable
 	}
-	n, ok := components(doc, sd.Dict["ColorSpace"])
-	if !ok {
+	if mask && bpc != 1 {
 		return nil, errUndecodable
 	}
 	dct := false
-	for _, f := range sd.FilterPipeline {
+	var fax *types.PDFFilter
+	for i, f := range sd.FilterPipeline {
 		switch f.Name {
-		case "FlateDecode", "Fl", "ASCIIHexDecode", "ASCII85Decode", "LZWDecode", "RunLengthDecode":
+		case "FlateDecode", "Fl", "ASCIIHexDecode", "AHx", "ASCII85Decode", "A85", "LZWDecode", "LZW", "RunLengthDecode", "RL":
 		case "DCTDecode", "DCT":
 			dct = true
+		case "CCITTFaxDecode", "CCF":
+			if i != len(sd.FilterPipeline)-1 {
+				return nil, errUndecodable
+			}
+			fax = &sd.FilterPipeline[i]
 		default:
 			return nil, errUndecodable
 		}
 	}
-	W, H := *w, *h
 	rects := pixelRects(place, boxes, W, H)
 	if dct {
+		n, ok := components(doc, sd.Dict["ColorSpace"])
+		if !ok || mask || bpc != 8 {
+			return nil, errUndecodable
+		}
 		return blackOutJPEG(doc, sd, data, rects, n)
 	}
-	if len(data) < W*H*n {
+	sp := space{n: 1, black: []float64{1}, decode: []float64{0, 1}} // a stencil mask: 1 is not painted
+	if !mask {
+		var ok bool
+		if sp, ok = imageSpace(doc, sd.Dict["ColorSpace"], bpc); !ok {
+			return nil, errUndecodable
+		}
+	}
+	samples, ok := blackSamples(sp, bpc, numbers(doc, sd.Dict["Decode"]))
+	if !ok {
 		return nil, errUndecodable
 	}
-	px := bytes.Clone(data[:W*H*n])
-	fillBlack(px, W, n, rects)
+	if fax != nil && sd.Content == nil { // pdfcpu's own decoding leaves Content decoded
+		if bpc != 1 || sp.n != 1 {
+			return nil, errUndecodable
+		}
+		var err error
+		if data, err = decodeFax(fax.DecodeParms, data, W, H); err != nil {
+			return nil, err
+		}
+	}
+	stride := (W*sp.n*bpc + 7) / 8
+	if stride*H > maxImageBytes || len(data) < stride*H {
+		return nil, errUndecodable
+	}
+	px := bytes.Clone(data[:stride*H])
+	fillSamples(px, W, bpc, samples, rects)
 	return imageStream(doc, sd, px, nil)
+}
+
+// isImageMask reports whether image dictionary d is a stencil mask.
+func isImageMask(doc *ingest.Document, d types.Dict) bool {
+	o, ok := d.Find("ImageMask")
+	if !ok {
+		return false
+	}
+	o, err := doc.Ctx.Dereference(o)
+	if err != nil {
+		return false
+	}
+	b, ok := o.(types.Boolean)
+	return ok && bool(b)
+}
+
+// decodeFax decodes CCITT fax data (the last filter, with parameters
+// parms) of a 1-bit image w by h into its samples, rows byte-aligned.
+// Mixed 1-D and 2-D coding (K > 0), which golang.org/x/image/ccitt cannot
+// read, and damaged data are errUndecodable.
+func decodeFax(parms types.Dict, data []byte, w, h int) ([]byte, error) {
+	k, cols := 0, 1728
+	blackIs1, align := false, false
+	if parms != nil {
+		if v := parms.IntEntry("K"); v != nil {
+			k = *v
+		}
+		if v := parms.IntEntry("Columns"); v != nil {
+			cols = *v
+		}
+		if v := parms.BooleanEntry("BlackIs1"); v != nil {
+			blackIs1 = *v
+		}
+		if v := parms.BooleanEntry("EncodedByteAlign"); v != nil {
+			align = *v
+		}
+		if v := parms.IntEntry("Rows"); v != nil && *v > 0 && *v < h {
+			return nil, errUndecodable // fewer rows than the image has
+		}
+	}
+	if k > 0 || cols != w {
+		return nil, errUndecodable
+	}
+	mode := ccitt.Group3
+	if k < 0 {
+		mode = ccitt.Group4
+	}
+	// The reader writes 0 for black, 1 for white, inverted for BlackIs1:
+	// the samples the filter stands for.
+	r := ccitt.NewReader(bytes.NewReader(data), ccitt.MSB, mode, w, h, &ccitt.Options{Invert: blackIs1, Align: align})
+	size := (w + 7) / 8 * h
+	out, _ := io.ReadAll(io.LimitReader(r, int64(size)))
+	if len(out) < size {
+		return nil, errUndecodable
+	}
+	return out, nil
+}
+
+// space is what blackOut needs to know of an image's colour space.
+type space struct {
+	n      int       // components a pixel
+	black  []float64 // the colour written under a box, in the space's units
+	decode []float64 // the default Decode array
+	lum    func(c []float64) float64
+}
+
+// imageSpace describes colour space cs of an image with bpc bits a
+// component, when blackOut can write it. Black is what fillBlack always
+// wrote (zero, CMYK's K full); a separation or DeviceN gets full ink, an
+// indexed space its darkest entry.
+func imageSpace(doc *ingest.Document, cs types.Object, bpc int) (space, bool) {
+	o, err := doc.Ctx.Dereference(cs)
+	if err != nil {
+		return space{}, false
+	}
+	unit := func(n int) []float64 { return slices.Repeat([]float64{0, 1}, n) }
+	gray := space{n: 1, black: []float64{0}, decode: unit(1), lum: func(c []float64) float64 { return c[0] }}
+	rgb := space{n: 3, black: []float64{0, 0, 0}, decode: unit(3), lum: func(c []float64) float64 { return luma(c[0], c[1], c[2]) }}
+	cmyk := space{n: 4, black: []float64{0, 0, 0, 1}, decode: unit(4), lum: func(c []float64) float64 {
+		return (1 - c[3]) * luma(1-c[0], 1-c[1], 1-c[2])
+	}}
+	ink := func(n int) space {
+		return space{n: n, black: slices.Repeat([]float64{1}, n), decode: unit(n), lum: func(c []float64) float64 {
+			s := 0.0
+			for _, v := range c {
+				s += v
+			}
+			return 1 - s/float64(len(c))
+		}}
+	}
+	switch v := o.(type) {
+	case types.Name:
+		switch v {
+		case "DeviceGray", "CalGray", "G":
+			return gray, true
+		case "DeviceRGB", "CalRGB", "RGB":
+			return rgb, true
+		case "DeviceCMYK", "CMYK":
+			return cmyk, true
+		}
+	case types.Array:
+		if len(v) == 0 {
+			return space{}, false
+		}
+		family, _ := v[0].(types.Name)
+		switch family {
+		case "CalGray":
+			return gray, true
+		case "CalRGB":
+			return rgb, true
+		case "Lab":
+			r := []float64{-100, 100, -100, 100}
+			if len(v) > 1 {
+				if d, err := doc.Ctx.DereferenceDict(v[1]); err == nil && d != nil {
+					if a := numbers(doc, d["Range"]); len(a) == 4 {
+						r = a
+					}
+				}
+			}
+			return space{n: 3, black: []float64{0, 0, 0}, decode: append([]float64{0, 100}, r...), lum: func(c []float64) float64 { return c[0] }}, true
+		case "ICCBased":
+			if len(v) != 2 {
+				return space{}, false
+			}
+			s, _, err := doc.Ctx.DereferenceStreamDict(v[1])
+			if err != nil || s == nil {
+				return space{}, false
+			}
+			k := s.IntEntry("N")
+			if k == nil {
+				return space{}, false
+			}
+			var sp space
+			switch *k {
+			case 1:
+				sp = gray
+			case 3:
+				sp = rgb
+			case 4:
+				sp = cmyk
+			default:
+				return space{}, false
+			}
+			if r := numbers(doc, s.Dict["Range"]); len(r) == 2**k {
+				sp.decode = r
+			}
+			return sp, true
+		case "Separation":
+			return ink(1), true
+		case "DeviceN":
+			if len(v) < 2 {
+				return space{}, false
+			}
+			names, err := doc.Ctx.DereferenceArray(v[1])
+			if err != nil || len(names) == 0 || len(names) > 32 {
+				return space{}, false
+			}
+			return ink(len(names)), true
+		case "Indexed", "I":
+			return indexedSpace(doc, v, bpc)
+		}
+	}
+	return space{}, false
+}
+
+// indexedSpace describes [/Indexed base hival lookup]: black is the
+// palette entry whose colour in base is darkest.
+func indexedSpace(doc *ingest.Document, v types.Array, bpc int) (space, bool) {
+	if len(v) != 4 || bpc < 1 || bpc > 8 {
+		return space{}, false
+	}
+	base, ok := imageSpace(doc, v[1], 8)
+	if !ok || base.lum == nil {
+		return space{}, false
+	}
+	hv, err := doc.Ctx.Dereference(v[2])
+	if err != nil {
+		return space{}, false
+	}
+	hival, ok := hv.(types.Integer)
+	if !ok || hival < 0 || hival > 255 {
+		return space{}, false
+	}
+	lo, err := doc.Ctx.Dereference(v[3])
+	if err != nil {
+		return space{}, false
+	}
+	var lookup []byte
+	switch l := lo.(type) {
+	case types.StringLiteral:
+		lookup, err = types.Unescape(string(l))
+	case types.HexLiteral:
+		lookup, err = l.Bytes()
+	case types.StreamDict:
+		lookup, _, err = doc.Stream(v[3], 1<<20)
+	default:
+		return space{}, false
+	}
+	entries := min(int(hival)+1, 1<<bpc)
+	if err != nil || len(lookup) < entries*base.n {
+		return space{}, false
+	}
+	darkest, best := 0, math.Inf(1)
+	c := make([]float64, base.n)
+	for i := range entries {
+		for j := range c {
+			c[j] = float64(lookup[i*base.n+j]) / 255
+		}
+		if l := base.lum(c); l < best {
+			darkest, best = i, l
+		}
+	}
+	return space{n: 1, black: []float64{float64(darkest)}, decode: []float64{0, float64(int(1)<<bpc - 1)}}, true
+}
+
+// luma is the approximate luminance of an RGB colour.
+func luma(r, g, b float64) float64 { return 0.299*r + 0.587*g + 0.114*b }
+
+// numbers returns array o's numbers, or nil when it is not an array of
+// numbers.
+func numbers(doc *ingest.Document, o types.Object) []float64 {
+	if o == nil {
+		return nil
+	}
+	a, err := doc.Ctx.DereferenceArray(o)
+	if err != nil {
+		return nil
+	}
+	out := make([]float64, 0, len(a))
+	for _, e := range a {
+		switch n := e.(type) {
+		case types.Integer:
+			out = append(out, float64(n))
+		case types.Float:
+			out = append(out, float64(n))
+		default:
+			return nil
+		}
+	}
+	return out
+}
+
+// blackSamples returns the sample value of each component that decodes
+// (through Decode array decode, or sp's default when decode is not 2n
+// numbers) to sp's black, for bpc bits a component.
+func blackSamples(sp space, bpc int, decode []float64) ([]uint16, bool) {
+	switch bpc {
+	case 1, 2, 4, 8, 16:
+	default:
+		return nil, false
+	}
+	if len(decode) != 2*sp.n {
+		decode = sp.decode
+	}
+	top := float64(int(1)<<bpc - 1)
+	out := make([]uint16, sp.n)
+	for i := range out {
+		lo, hi := decode[2*i], decode[2*i+1]
+		s := 0.0
+		if hi != lo {
+			s = math.Round((sp.black[i] - lo) / (hi - lo) * top)
+		}
+		out[i] = uint16(min(max(s, 0), top))
+	}
+	return out, true
 }
 
 // blackOutJPEG decodes a DCT image, paints the rectangles black and
@@ -254,7 +563,9 @@ func pixelRects(q text.Quad, boxes [][4]Point, w, h int) []image.Rectangle {
 }
 
 // blackOutInline returns inline image op with the pixels under boxes
-// painted black, when its data is unfiltered 8-bit grey, RGB or CMYK.
+// painted black (for a stencil mask: not painted), when its data is
+// unfiltered grey, RGB or CMYK samples or a stencil mask, at 1, 2, 4, 8
+// or 16 bits a component.
 func blackOutInline(op *content.Op, place text.Quad, boxes [][4]Point) (*content.Op, bool) {
 	if len(op.Operands) != 1 || op.Operands[0].Kind != content.KindDict {
 		return nil, false
@@ -264,9 +575,6 @@ func blackOutInline(op *content.Op, place text.Quad, boxes [][4]Point) (*content
 	if f, ok := get("F", "Filter"); ok && !(f.Kind == content.KindArray && len(f.Array) == 0) && f.Kind != content.KindNull {
 		return nil, false
 	}
-	if im, ok := get("IM", "ImageMask"); ok && im.Kind == content.KindBool && im.Bool {
-		return nil, false
-	}
 	num := func(keys ...string) int {
 		if v, ok := get(keys...); ok && v.Kind == content.KindNumber && v.Num == math.Trunc(v.Num) && v.Num > 0 && v.Num < 1<<16 {
 			return int(v.Num)
@@ -274,38 +582,66 @@ func blackOutInline(op *content.Op, place text.Quad, boxes [][4]Point) (*content
 		return 0
 	}
 	w, h, bpc := num("W", "Width"), num("H", "Height"), num("BPC", "BitsPerComponent")
-	cs, _ := get("CS", "ColorSpace")
-	n := 0
-	if cs.Kind == content.KindName {
+	unit := func(n int) []float64 { return slices.Repeat([]float64{0, 1}, n) }
+	var sp space
+	if im, ok := get("IM", "ImageMask"); ok && im.Kind == content.KindBool && im.Bool {
+		sp, bpc = space{n: 1, black: []float64{1}, decode: unit(1)}, 1
+	} else if cs, _ := get("CS", "ColorSpace"); cs.Kind == content.KindName {
 		switch string(cs.Bytes) {
 		case "G", "DeviceGray":
-			n = 1
+			sp = space{n: 1, black: []float64{0}, decode: unit(1)}
 		case "RGB", "DeviceRGB":
-			n = 3
+			sp = space{n: 3, black: []float64{0, 0, 0}, decode: unit(3)}
 		case "CMYK", "DeviceCMYK":
-			n = 4
+			sp = space{n: 4, black: []float64{0, 0, 0, 1}, decode: unit(4)}
 		}
 	}
-	if w == 0 || h == 0 || bpc != 8 || n == 0 || len(op.Data) < w*h*n {
+	var decode []float64
+	if a, ok := get("D", "Decode"); ok && a.Kind == content.KindArray {
+		for _, e := range a.Array {
+			if e.Kind != content.KindNumber {
+				return nil, false
+			}
+			decode = append(decode, e.Num)
+		}
+	}
+	if w == 0 || h == 0 || sp.n == 0 {
+		return nil, false
+	}
+	samples, ok := blackSamples(sp, bpc, decode)
+	stride := (w*sp.n*bpc + 7) / 8
+	if !ok || len(op.Data) < stride*h {
 		return nil, false
 	}
 	px := bytes.Clone(op.Data)
-	fillBlack(px, w, n, pixelRects(place, boxes, w, h))
+	fillSamples(px, w, bpc, samples, pixelRects(place, boxes, w, h))
 	out := *op
 	out.Data = px
 	return &out, true
 }
 
-// fillBlack paints rects black in 8-bit samples of width w with n
-// components (CMYK black is full K).
-func fillBlack(px []byte, w, n int, rects []image.Rectangle) {
+// fillSamples writes samples (one a component) into every pixel of
+// rects, in px: rows of w pixels, bpc bits a component, each row starting
+// on a byte.
+func fillSamples(px []byte, w, bpc int, samples []uint16, rects []image.Rectangle) {
+	n := len(samples)
+	stride := (w*n*bpc + 7) / 8
 	for _, r := range rects {
 		for y := r.Min.Y; y < r.Max.Y; y++ {
-			row := px[(y*w+r.Min.X)*n : (y*w+r.Max.X)*n]
-			for i := range row {
-				row[i] = 0
-				if n == 4 && i%4 == 3 {
-					row[i] = 255
+			row := px[y*stride : (y+1)*stride]
+			for x := r.Min.X; x < r.Max.X; x++ {
+				for c, s := range samples {
+					bit := (x*n + c) * bpc
+					switch bpc {
+					case 8:
+						row[bit/8] = byte(s)
+					case 16:
+						row[bit/8], row[bit/8+1] = byte(s>>8), byte(s)
+					default:
+						shift := 8 - bpc - bit%8
+						m := byte(1<<bpc-1) << shift
+						row[bit/8] = row[bit/8]&^m | byte(s)<<shift&m
+					}
 				}
 			}
 		}
