@@ -19,6 +19,7 @@ import (
 	"github.com/releasegate/releasegate/internal/document"
 	"github.com/releasegate/releasegate/internal/metric"
 	"github.com/releasegate/releasegate/internal/queue"
+	"github.com/releasegate/releasegate/internal/release"
 	"github.com/releasegate/releasegate/internal/store"
 )
 
@@ -30,7 +31,27 @@ const (
 	TypeReconcile = "system:reconcile"
 	// TypeBlobSweep removes stored objects no record refers to.
 	TypeBlobSweep = "blob:sweep"
+	// TypeRedactionApply runs the redaction engine on a submitted set.
+	TypeRedactionApply = "redaction:apply"
 )
+
+// ApplyPayload names the redaction set to apply.
+type ApplyPayload struct {
+	SetID string `json:"redaction_set_id"`
+}
+
+// NewApplyTask returns a redaction:apply task, keyed by the set's id and
+// the time it was submitted: a set submitted again after an amendment is
+// new work.
+func NewApplyTask(setID string, submitted time.Time) (*asynq.Task, string, error) {
+	b, err := json.Marshal(ApplyPayload{SetID: setID})
+	if err != nil {
+		return nil, "", fmt.Errorf("encode apply payload: %w", err)
+	}
+	id := fmt.Sprintf("%s:%s:%d", TypeRedactionApply, setID, submitted.UnixNano())
+	return asynq.NewTask(TypeRedactionApply, b, asynq.TaskID(id), asynq.Queue(queue.Default), asynq.MaxRetry(12),
+		asynq.Timeout(15*time.Minute)), id, nil
+}
 
 // IngestPayload names the document to ingest.
 type IngestPayload struct {
@@ -83,6 +104,7 @@ func Enqueue(ctx context.Context, q *queue.Queue, t *asynq.Task, id string) erro
 // Worker handles tasks. Its dependencies arrive through New.
 type Worker struct {
 	docs    *document.Service
+	rel     *release.Service
 	db      *store.DB
 	blobs   blob.Store
 	q       *queue.Queue
@@ -107,8 +129,8 @@ func DefaultConfig() Config {
 }
 
 // New returns a Worker.
-func New(docs *document.Service, db *store.DB, blobs blob.Store, q *queue.Queue, m *metric.Metrics, log *slog.Logger, cfg Config) *Worker {
-	return &Worker{docs: docs, db: db, blobs: blobs, q: q, metrics: m, log: log, cfg: cfg}
+func New(docs *document.Service, rel *release.Service, db *store.DB, blobs blob.Store, q *queue.Queue, m *metric.Metrics, log *slog.Logger, cfg Config) *Worker {
+	return &Worker{docs: docs, rel: rel, db: db, blobs: blobs, q: q, metrics: m, log: log, cfg: cfg}
 }
 
 // Mux registers every handler, in one place.
@@ -118,6 +140,7 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TypeDocumentIngest, w.HandleIngest)
 	mux.HandleFunc(TypeReconcile, w.HandleReconcile)
 	mux.HandleFunc(TypeBlobSweep, w.HandleBlobSweep)
+	mux.HandleFunc(TypeRedactionApply, w.HandleApply)
 	return mux
 }
 
@@ -165,6 +188,19 @@ func (w *Worker) HandleIngest(ctx context.Context, t *asynq.Task) (err error) {
 	}
 }
 
+// HandleApply runs the redaction engine on a submitted set.
+func (w *Worker) HandleApply(ctx context.Context, t *asynq.Task) error {
+	var p ApplyPayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.SetID == "" {
+		return fmt.Errorf("decode %s payload: %w", t.Type(), asynq.SkipRetry)
+	}
+	err := w.rel.Apply(ctx, p.SetID)
+	if errors.Is(err, release.ErrNotFound) {
+		return fmt.Errorf("redaction set %s: %w: %w", p.SetID, err, asynq.SkipRetry)
+	}
+	return err
+}
+
 // HandleReconcile re-enqueues documents the records say are unfinished: a
 // flushed queue or a killed worker leaves them in received or ingesting.
 func (w *Worker) HandleReconcile(ctx context.Context, _ *asynq.Task) error {
@@ -190,7 +226,20 @@ func (w *Worker) Reconcile(ctx context.Context) (int, error) {
 			return 0, err
 		}
 	}
-	return len(ids), nil
+	sets, err := w.rel.Pending(ctx, 1000)
+	if err != nil {
+		return len(ids), err
+	}
+	for _, ps := range sets {
+		t, id, err := NewApplyTask(ps.ID, ps.SubmittedAt)
+		if err != nil {
+			return 0, err
+		}
+		if err := Enqueue(ctx, w.q, t, id); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids) + len(sets), nil
 }
 
 // HandleBlobSweep removes objects that no record names and that are older

@@ -84,13 +84,13 @@ func TestSweepRemovesOnlyOldOrphans(t *testing.T) {
 		if r.Status != http.StatusAccepted {
 			t.Fatalf("%d %s", r.Status, r.Body)
 		}
-		young := worker.New(env.App.Docs, env.App.DB, env.App.Blobs, env.App.Queue, env.App.Metrics, env.App.Log, worker.DefaultConfig())
+		young := worker.New(env.App.Docs, env.App.Releases, env.App.DB, env.App.Blobs, env.App.Queue, env.App.Metrics, env.App.Log, worker.DefaultConfig())
 		if n, err := young.Sweep(ctx); err != nil || n != 0 {
 			t.Fatalf("sweep within the grace period removed %d (err %v)", n, err)
 		}
 		cfg := worker.DefaultConfig()
 		cfg.OrphanGrace = -time.Minute // everything counts as old
-		w := worker.New(env.App.Docs, env.App.DB, env.App.Blobs, env.App.Queue, env.App.Metrics, env.App.Log, cfg)
+		w := worker.New(env.App.Docs, env.App.Releases, env.App.DB, env.App.Blobs, env.App.Queue, env.App.Metrics, env.App.Log, cfg)
 		n, err := w.Sweep(ctx)
 		if err != nil || n != 1 {
 			t.Fatalf("sweep removed %d (err %v), want the 1 orphan", n, err)

@@ -23,6 +23,7 @@ import (
 	"github.com/releasegate/releasegate/internal/metric"
 	"github.com/releasegate/releasegate/internal/pdf/ingest"
 	"github.com/releasegate/releasegate/internal/queue"
+	"github.com/releasegate/releasegate/internal/release"
 	"github.com/releasegate/releasegate/internal/store"
 	"github.com/releasegate/releasegate/internal/user"
 	"github.com/releasegate/releasegate/internal/web"
@@ -31,18 +32,19 @@ import (
 
 // App is a wired releasegate.
 type App struct {
-	Config  config.Config
-	Log     *slog.Logger
-	DB      *store.DB
-	Blobs   blob.Store
-	Queue   *queue.Queue
-	Audit   *audit.Log
-	Users   *user.Store
-	Cases   *casefile.Store
-	Docs    *document.Service
-	Metrics *metric.Metrics
-	Web     *web.Server
-	Worker  *worker.Worker
+	Config   config.Config
+	Log      *slog.Logger
+	DB       *store.DB
+	Blobs    blob.Store
+	Queue    *queue.Queue
+	Audit    *audit.Log
+	Users    *user.Store
+	Cases    *casefile.Store
+	Docs     *document.Service
+	Releases *release.Service
+	Metrics  *metric.Metrics
+	Web      *web.Server
+	Worker   *worker.Worker
 }
 
 // Open connects every backend, applies migrations and builds the services.
@@ -75,12 +77,13 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	lim.MaxPages = cfg.MaxPages
 	lim.MaxDecompressedBytes = int64(cfg.MaxExpandMB) << 20
 	a.Docs = document.NewService(db, a.Blobs, a.Audit, log, document.Config{Limits: lim, Scratch: scratch})
+	a.Releases = release.NewService(db, a.Blobs, a.Audit, a.Docs, a.Cases)
 	a.Metrics = metric.New(a.Queue.Depth, log)
-	a.Web = web.New(db, a.Users, a.Cases, a.Docs, a.Audit, a.Blobs, a.Queue, a.Metrics, log,
+	a.Web = web.New(db, a.Users, a.Cases, a.Docs, a.Releases, a.Audit, a.Blobs, a.Queue, a.Metrics, log,
 		web.Config{MaxUploadBytes: int64(cfg.MaxUploadMB) << 20, Scratch: scratch, SecureCookies: cfg.SecureCookie})
 	wc := worker.DefaultConfig()
 	wc.Concurrency = cfg.Concurrency
-	a.Worker = worker.New(a.Docs, db, a.Blobs, a.Queue, a.Metrics, log, wc)
+	a.Worker = worker.New(a.Docs, a.Releases, db, a.Blobs, a.Queue, a.Metrics, log, wc)
 	return a, nil
 }
 

@@ -44,7 +44,7 @@ func workerMain() {
 	}
 	wc := worker.DefaultConfig()
 	wc.Concurrency, wc.StuckAfter, wc.ReconcileEvery = 2, time.Second, 2*time.Second
-	w := worker.New(a.Docs, a.DB, a.Blobs, a.Queue, a.Metrics, log, wc)
+	w := worker.New(a.Docs, a.Releases, a.DB, a.Blobs, a.Queue, a.Metrics, log, wc)
 	if err := w.Run(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -151,7 +151,15 @@ func (s *Server) getDocument(w http.ResponseWriter, r *http.Request) error {
 	if err := s.audit.Append(r.Context(), e); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, d)
+	tracks, err := s.tracks(r.Context(), d)
+	if err != nil {
+		return err
+	}
+	body, err := documentJSON(d, tracks)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, body)
 	return nil
 }
 

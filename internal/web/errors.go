@@ -8,6 +8,7 @@ import (
 
 	"github.com/releasegate/releasegate/internal/casefile"
 	"github.com/releasegate/releasegate/internal/document"
+	"github.com/releasegate/releasegate/internal/release"
 	"github.com/releasegate/releasegate/internal/user"
 )
 
@@ -24,7 +25,9 @@ type problem struct {
 	Instance string `json:"instance,omitempty"`
 	// Accepted lists media types, on 415.
 	Accepted []string `json:"accepted,omitempty"`
-	cause    error
+	// Gates lists the unmet gates of a refused release, on 409.
+	Gates []release.Gate `json:"gates,omitempty"`
+	cause error
 }
 
 func (p *problem) Error() string {
@@ -59,6 +62,16 @@ func toProblem(err error) (*problem, bool) {
 	status, detail := http.StatusInternalServerError, "something went wrong on our side; it has been logged: try again, and if it keeps happening tell your administrator"
 	internal := true
 	switch {
+	case errors.Is(err, release.ErrInvalid):
+		status, detail, internal = http.StatusUnprocessableEntity, err.Error(), false
+	case errors.Is(err, release.ErrNotFound):
+		status, detail, internal = http.StatusNotFound, err.Error(), false
+	case errors.Is(err, release.ErrConflict):
+		status, detail, internal = http.StatusConflict, err.Error(), false
+	case errors.Is(err, release.ErrForbidden):
+		status, detail, internal = http.StatusForbidden, err.Error(), false
+	case errors.Is(err, release.ErrUnavailable):
+		status, detail, internal = http.StatusServiceUnavailable, "storage is unavailable for a moment: try again", true
 	case errors.Is(err, document.ErrUnavailable):
 		status, detail, internal = http.StatusServiceUnavailable, "document storage is unavailable just now and nothing was saved: try again in a few minutes", true
 	case errors.Is(err, document.ErrInvalid), errors.Is(err, casefile.ErrInvalid), errors.Is(err, user.ErrInvalid):

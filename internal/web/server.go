@@ -21,6 +21,7 @@ import (
 	"github.com/releasegate/releasegate/internal/document"
 	"github.com/releasegate/releasegate/internal/metric"
 	"github.com/releasegate/releasegate/internal/queue"
+	"github.com/releasegate/releasegate/internal/release"
 	"github.com/releasegate/releasegate/internal/store"
 	"github.com/releasegate/releasegate/internal/user"
 )
@@ -38,6 +39,7 @@ type Server struct {
 	users   *user.Store
 	cases   *casefile.Store
 	docs    *document.Service
+	rel     *release.Service
 	audit   *audit.Log
 	blobs   blob.Store
 	q       *queue.Queue
@@ -47,9 +49,9 @@ type Server struct {
 }
 
 // New returns a Server.
-func New(db *store.DB, users *user.Store, cases *casefile.Store, docs *document.Service, log *audit.Log,
+func New(db *store.DB, users *user.Store, cases *casefile.Store, docs *document.Service, rel *release.Service, log *audit.Log,
 	blobs blob.Store, q *queue.Queue, m *metric.Metrics, logger *slog.Logger, cfg Config) *Server {
-	return &Server{db: db, users: users, cases: cases, docs: docs, audit: log, blobs: blobs, q: q, metrics: m, log: logger, cfg: cfg}
+	return &Server{db: db, users: users, cases: cases, docs: docs, rel: rel, audit: log, blobs: blobs, q: q, metrics: m, log: logger, cfg: cfg}
 }
 
 // Handler returns the routed handler with its middleware.
@@ -81,6 +83,8 @@ func (s *Server) Handler() http.Handler {
 	api("POST /api/v1/cases/{case}/documents", s.uploadDocument)
 	api("GET /api/v1/documents/{id}", s.getDocument)
 	api("GET /api/v1/documents/{id}/file", s.getDocumentFile)
+
+	s.releaseRoutes(api)
 
 	api("GET /api/v1/audit", s.listAudit)
 

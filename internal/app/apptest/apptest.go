@@ -171,7 +171,7 @@ func Start(t testing.TB, mode Mode, opts Options) *Env {
 	if opts.WorkerTweak != nil {
 		opts.WorkerTweak(&wc)
 	}
-	a.Worker = worker.New(a.Docs, a.DB, a.Blobs, a.Queue, a.Metrics, log, wc)
+	a.Worker = worker.New(a.Docs, a.Releases, a.DB, a.Blobs, a.Queue, a.Metrics, log, wc)
 	srv := httptest.NewServer(a.Web.Handler())
 	e := &Env{T: t, Mode: mode, App: a, Config: cfg, URL: srv.URL, RedisDB: redisDB, cancel: cancel, done: make(chan struct{})}
 	if opts.NoWorker {

@@ -1,0 +1,90 @@
+package release
+
+import (
+	"context"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/releasegate/releasegate/internal/blob"
+	"github.com/releasegate/releasegate/internal/document"
+	"github.com/releasegate/releasegate/internal/store"
+)
+
+// readyDocument returns the document when it is ready for the path to a
+// release.
+func (s *Service) readyDocument(ctx context.Context, id string) (document.Document, error) {
+	d, err := s.docs.Get(ctx, id)
+	if err != nil {
+		return d, err
+	}
+	if d.State != document.Ready {
+		return d, fmt.Errorf("%w: the document is %s; consent and redaction start once it is ready", ErrConflict, d.State)
+	}
+	return d, nil
+}
+
+func registerBlob(ctx context.Context, tx *store.Tx, ev Evidence, now time.Time) error {
+	_, err := tx.Exec(ctx, `INSERT INTO blobs (blob_key, size, media_type, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (blob_key) DO NOTHING`,
+		string(ev.Key), ev.Size, ev.MediaType, now)
+	if err != nil {
+		return fmt.Errorf("register blob: %w", err)
+	}
+	return nil
+}
+
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only slices of strings and plain structs are stored
+	}
+	return string(b)
+}
+
+func fromJSON(s string, v any) error {
+	if s == "" {
+		return nil
+	}
+	return json.Unmarshal([]byte(s), v)
+}
+
+func nonNilA(a []Audience) []Audience {
+	if a == nil {
+		return []Audience{}
+	}
+	return a
+}
+
+func nonNilS(a []string) []string {
+	if a == nil {
+		return []string{}
+	}
+	return a
+}
+
+func audStrings(as []Audience) []string {
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = string(a)
+	}
+	return out
+}
+
+func keyHex(k blob.Key) string {
+	if k == "" {
+		return ""
+	}
+	sum := k.Sum()
+	return hex.EncodeToString(sum[:])
+}
+
+// notFound turns "no rows" into ErrNotFound with a message.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w: there is no such %s", ErrNotFound, what)
+	}
+	return err
+}
