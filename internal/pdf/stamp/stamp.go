@@ -70,12 +70,12 @@ func Apply(ctx context.Context, data []byte, f Footer) (out []byte, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("add footer font: %w", err)
 	}
-	layouts := map[float64]layout{} // by displayed width: most documents have one
+	st := &stamper{doc: doc, font: *ref, m: m, f: f, layouts: map[float64]layout{}, streams: map[string]types.IndirectRef{}}
 	for i := range doc.NumPages() {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if err := stampPage(doc, i, *ref, m, f, layouts); err != nil {
+		if err := st.page(i); err != nil {
 			return nil, fmt.Errorf("page %d: %w: %w", i+1, ErrPage, err)
 		}
 	}
@@ -87,26 +87,39 @@ func Apply(ctx context.Context, data []byte, f Footer) (out []byte, err error) {
 	return buf.Bytes(), nil
 }
 
-// stampPage draws the footer on page i (0-based), naming the font fontRef
-// in the page's own resources.
-func stampPage(doc *ingest.Document, i int, fontRef types.IndirectRef, m *metrics, f Footer, layouts map[float64]layout) error {
-	page := doc.Page(i)
-	g := pageGeometry(doc, page.Dict)
+// stamper stamps the pages of one document.
+type stamper struct {
+	doc  *ingest.Document
+	font types.IndirectRef // the footer font, one object for every page
+	m    *metrics
+	f    Footer
+	// layouts by displayed width, and content streams by their bytes:
+	// pages of one size share one footer stream, and every page the one
+	// "q" that opens its content.
+	layouts map[float64]layout
+	streams map[string]types.IndirectRef
+}
+
+// page draws the footer on page i (0-based), naming the font in the
+// page's own resources.
+func (s *stamper) page(i int) error {
+	page := s.doc.Page(i)
+	g := pageGeometry(s.doc, page.Dict)
 	width, _ := g.displaySize()
-	l, ok := layouts[width]
+	l, ok := s.layouts[width]
 	if !ok {
-		l = m.lay(f, width)
-		layouts[width] = l
+		l = s.m.lay(s.f, width)
+		s.layouts[width] = l
 	}
-	name, err := addFont(doc, i, fontRef)
+	name, err := addFont(s.doc, i, s.font)
 	if err != nil {
 		return err
 	}
-	body, err := doc.Contents(i, maxStream)
+	body, err := s.doc.Contents(i, maxStream)
 	if err != nil {
 		return fmt.Errorf("content: %w", err)
 	}
-	return appendContent(doc, page.Dict, closeOpen(body), draw(g, l, name))
+	return s.appendContent(page.Dict, closeOpen(body), draw(g, l, name))
 }
 
 // draw returns the operators that paint the band and write the lines, in
@@ -217,11 +230,11 @@ func addFont(doc *ingest.Document, i int, fontRef types.IndirectRef) (string, er
 // appendContent draws ops after the page's own content, which is wrapped
 // in q … Q (after close, which ends what it left open), as the redact
 // package adds its boxes: the page's streams are kept as they are, between
-// two new ones.
-func appendContent(doc *ingest.Document, page types.Dict, close, ops []byte) error {
+// two more.
+func (s *stamper) appendContent(page types.Dict, close, ops []byte) error {
 	var streams types.Array
 	if c, ok := page["Contents"]; ok {
-		o, err := doc.Ctx.Dereference(c)
+		o, err := s.doc.Ctx.Dereference(c)
 		if err != nil {
 			return fmt.Errorf("content: %w", err)
 		}
@@ -232,30 +245,37 @@ func appendContent(doc *ingest.Document, page types.Dict, close, ops []byte) err
 			streams = append(streams, c)
 		}
 	}
-	newStream := func(b []byte) (types.Object, error) {
-		sd, err := doc.Ctx.NewStreamDictForBuf(b)
-		if err != nil {
-			return nil, err
-		}
-		if err := sd.Encode(); err != nil {
-			return nil, fmt.Errorf("encode content: %w", err)
-		}
-		ref, err := doc.Ctx.IndRefForNewObject(*sd)
-		if err != nil {
-			return nil, err
-		}
-		return *ref, nil
-	}
-	head, err := newStream([]byte("q\n"))
+	head, err := s.stream([]byte("q\n"))
 	if err != nil {
 		return err
 	}
 	tail := append([]byte("\n"), close...)
 	tail = append(append(tail, "Q\n"...), ops...)
-	tailRef, err := newStream(tail)
+	tailRef, err := s.stream(tail)
 	if err != nil {
 		return err
 	}
 	page["Contents"] = append(append(types.Array{head}, streams...), tailRef)
 	return nil
+}
+
+// stream returns a Flate content stream holding b, made once per
+// document for the same bytes.
+func (s *stamper) stream(b []byte) (types.IndirectRef, error) {
+	if ref, ok := s.streams[string(b)]; ok {
+		return ref, nil
+	}
+	sd, err := s.doc.Ctx.NewStreamDictForBuf(b)
+	if err != nil {
+		return types.IndirectRef{}, err
+	}
+	if err := sd.Encode(); err != nil {
+		return types.IndirectRef{}, fmt.Errorf("encode content: %w", err)
+	}
+	ref, err := s.doc.Ctx.IndRefForNewObject(*sd)
+	if err != nil {
+		return types.IndirectRef{}, err
+	}
+	s.streams[string(b)] = *ref
+	return *ref, nil
 }

@@ -579,6 +579,37 @@ func TestApplyOverContent(t *testing.T) {
 					t.Fatalf("footer glyph %q is %.2f pt, want %d", g.Text, g.Size, fontSize)
 				}
 			}
+			// Viewers differ on content that leaves states open (poppler and
+			// MuPDF forgive it, the standard does not): the footer's text
+			// object must begin outside any other, one q deep (its own).
+			data, err := doc.Contents(0, maxStream)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ops, err := content.Parse(data, content.Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			bt := gs[0].Source.Op
+			for bt >= 0 && ops[bt].Operator != "BT" {
+				bt--
+			}
+			depth, inText := 0, false
+			for _, op := range ops[:max(bt, 0)] {
+				switch op.Operator {
+				case "q":
+					depth++
+				case "Q":
+					depth--
+				case "BT":
+					inText = true
+				case "ET":
+					inText = false
+				}
+			}
+			if bt < 0 || depth != 1 || inText {
+				t.Errorf("footer text object at op %d begins %d q deep, inside a text object: %v", bt, depth, inText)
+			}
 			// The band is white: in its rows, most pixels are, on a black page.
 			img := render(t, path)
 			r := img.Bounds()
