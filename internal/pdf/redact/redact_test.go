@@ -94,6 +94,9 @@ func leaks(t *testing.T) []leak {
 			terms: []string{"multiagency"}, keep: []string{"meeting"}, gone: "agency"},
 		{name: "text under a black rectangle", pdf: ingesttest.OnePage("BT /F1 12 Tf 72 700 Td (Address: 12 Acacia Avenue) Tj ET 0 g 140 695 120 18 re f", helv),
 			marks: []Mark{{Page: 1, Rect: [4]float64{140, 695, 260, 713}}}, keep: []string{"Address:"}, gone: "acacia"},
+		{name: "several marks on one line", pdf: ingesttest.OnePage("BT /F1 12 Tf 72 700 Td (Mother Kerry Thompson and father Daniel Whitcombe attended) Tj ET", helv),
+			marks: []Mark{{Page: 1, Rect: [4]float64{111, 695, 203, 713}}, {Page: 1, Rect: [4]float64{261, 695, 360.5, 713}}},
+			keep: []string{"Mother", "and", "father", "attended"}, gone: "whitcombe"},
 		{name: "white text", pdf: ingesttest.OnePage("BT /F1 12 Tf 72 700 Td (Visible line) Tj ET 1 g BT /F1 12 Tf 72 650 Td (Foster carer Mrs Kowalczyk) Tj ET", helv),
 			terms: []string{"Kowalczyk"}, keep: []string{"Visible", "line", "Foster"}, gone: "kowalczyk"},
 		{name: "invisible OCR text", pdf: ingesttest.OnePage("0.5 g 0 0 612 792 re f BT 3 Tr /F1 12 Tf 72 700 Td (Seen by PC Lennox Abara) Tj ET", helv),
@@ -597,7 +600,7 @@ func TestJPEGAndUndecodableImages(t *testing.T) {
 			t.Error("pixels outside the mark went black")
 		}
 	})
-	t.Run("CCITT replaced whole", func(t *testing.T) {
+	t.Run("CCITT data that does not decode is replaced whole", func(t *testing.T) {
 		pdf := imagePage(ingesttest.Object{Body: "/Type /XObject /Subtype /Image /Width 40 /Height 40 /ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /CCITTFaxDecode /DecodeParms << /K -1 /Columns 40 >>", Stream: []byte("CCITT bits of a signature")})
 		out, rep, _, err := Redact(context.Background(), pdf, "", Options{Marks: []Mark{mark}})
 		if err != nil || rep.Pages[0].ImagesRemoved != 1 {

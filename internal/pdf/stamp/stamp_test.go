@@ -633,3 +633,18 @@ func TestApplyOverContent(t *testing.T) {
 		})
 	}
 }
+
+// TestNoAPIPackage keeps pdfcpu's api package, whose init costs 100 ms at
+// start-up, out of the build.
+func TestNoAPIPackage(t *testing.T) {
+	requireTools(t, "go")
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, p := range strings.Fields(string(out)) {
+		if p == "github.com/pdfcpu/pdfcpu/pkg/api" {
+			t.Fatalf("the package imports %s", p)
+		}
+	}
+}
