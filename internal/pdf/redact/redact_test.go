@@ -96,7 +96,7 @@ func leaks(t *testing.T) []leak {
 			marks: []Mark{{Page: 1, Rect: [4]float64{140, 695, 260, 713}}}, keep: []string{"Address:"}, gone: "acacia"},
 		{name: "several marks on one line", pdf: ingesttest.OnePage("BT /F1 12 Tf 72 700 Td (Mother Kerry Thompson and father Daniel Whitcombe attended) Tj ET", helv),
 			marks: []Mark{{Page: 1, Rect: [4]float64{111, 695, 203, 713}}, {Page: 1, Rect: [4]float64{261, 695, 360.5, 713}}},
-			keep: []string{"Mother", "and", "father", "attended"}, gone: "whitcombe"},
+			keep:  []string{"Mother", "and", "father", "attended"}, gone: "whitcombe"},
 		{name: "white text", pdf: ingesttest.OnePage("BT /F1 12 Tf 72 700 Td (Visible line) Tj ET 1 g BT /F1 12 Tf 72 650 Td (Foster carer Mrs Kowalczyk) Tj ET", helv),
 			terms: []string{"Kowalczyk"}, keep: []string{"Visible", "line", "Foster"}, gone: "kowalczyk"},
 		{name: "invisible OCR text", pdf: ingesttest.OnePage("0.5 g 0 0 612 792 re f BT 3 Tr /F1 12 Tf 72 700 Td (Seen by PC Lennox Abara) Tj ET", helv),
