@@ -174,6 +174,7 @@ func TestReleaseScenarios(t *testing.T) {
 		e := newReleaseEnv(t, mode)
 
 		t.Run("1 consent, approved redaction, released", func(t *testing.T) {
+			e.t = t
 			_, doc := e.document("child_in_need")
 			if r := e.consent(doc, map[string]any{"granted": []string{"family"}, "refused": []string{"court"}}); r.Status != http.StatusCreated || r.Map(t)["state"] != "partly_granted" {
 				t.Fatalf("consent: %d %s", r.Status, r.Body)
@@ -202,6 +203,7 @@ func TestReleaseScenarios(t *testing.T) {
 		})
 
 		t.Run("2 no consent", func(t *testing.T) {
+			e.t = t
 			_, doc := e.document("none")
 			e.approve(e.setFor(doc, "professional", "Alfie Thompson"))
 			if g := gates(t, e.release(e.sw, doc, releaseBody("professional"))); fmt.Sprint(g) != "[consent]" {
@@ -210,6 +212,7 @@ func TestReleaseScenarios(t *testing.T) {
 		})
 
 		t.Run("3 Care Order needs Legal Services", func(t *testing.T) {
+			e.t = t
 			_, doc := e.document("care_order")
 			e.consent(doc, map[string]any{"granted": []string{"court"}})
 			set := e.approve(e.setFor(doc, "court", "Alfie Thompson"))
@@ -235,6 +238,7 @@ func TestReleaseScenarios(t *testing.T) {
 		})
 
 		t.Run("4 withdrawn, 5 expired", func(t *testing.T) {
+			e.t = t
 			_, doc := e.document("none")
 			c := e.consent(doc, map[string]any{"granted": []string{"family"}}).Map(t)
 			e.approve(e.setFor(doc, "family", "Alfie Thompson"))
@@ -254,6 +258,7 @@ func TestReleaseScenarios(t *testing.T) {
 		})
 
 		t.Run("6 a condition term still present", func(t *testing.T) {
+			e.t = t
 			_, doc := e.document("none")
 			e.approve(e.setFor(doc, "family", "Alfie Thompson"))
 			// The consent, with its condition, arrives after the set was applied.
@@ -270,6 +275,7 @@ func TestReleaseScenarios(t *testing.T) {
 		})
 
 		t.Run("7 becomes a Care Order after approval", func(t *testing.T) {
+			e.t = t
 			caseID, doc := e.document("child_protection_plan")
 			e.consent(doc, map[string]any{"granted": []string{"professional"}})
 			set := e.approve(e.setFor(doc, "professional", "Alfie Thompson"))
@@ -288,6 +294,7 @@ func TestReleaseScenarios(t *testing.T) {
 		})
 
 		t.Run("8 open legal advice, 9 not allocated, 10 family not informed", func(t *testing.T) {
+			e.t = t
 			_, doc := e.document("none")
 			e.consent(doc, map[string]any{"granted": []string{"family"}})
 			e.approve(e.setFor(doc, "family", "Alfie Thompson"))
@@ -327,6 +334,7 @@ func TestReleaseScenarios(t *testing.T) {
 		})
 
 		t.Run("11 approved by its own author", func(t *testing.T) {
+			e.t = t
 			_, doc := e.document("none")
 			r := e.mgr.Do(http.MethodPost, "/api/v1/documents/"+doc+"/redactions", map[string]any{"audience": "family",
 				"terms": []map[string]any{{"text": "Alfie Thompson", "reason": "third_party"}}})
@@ -342,6 +350,7 @@ func TestReleaseScenarios(t *testing.T) {
 		})
 
 		t.Run("13 override by Legal, approved by a manager", func(t *testing.T) {
+			e.t = t
 			_, doc := e.document("none")
 			e.approve(e.setFor(doc, "court", "Alfie Thompson"))
 			// Legal Services sees the document once advice is asked for.

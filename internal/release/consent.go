@@ -233,9 +233,10 @@ func (s *Service) Consents(ctx context.Context, documentID string) ([]Consent, e
 }
 
 func consentsOf(ctx context.Context, q store.Querier, documentID, extra string, args ...any) ([]Consent, error) {
+	extra, lock := splitLock(extra)
 	rows, err := q.Query(ctx, `SELECT id, document_id, granted, refused, purposes, conditions, condition_terms, evidence_kind, evidence_key,
 		given_by_name, given_by_role, given_by_org, given_on, expires_on, withdrawn_at, withdrawn_reason, recorded_by, created_at
-		FROM consents WHERE document_id = ?`+extra+` ORDER BY created_at DESC, id`, append([]any{documentID}, args...)...)
+		FROM consents WHERE document_id = ?`+extra+` ORDER BY created_at DESC, id`+lock, append([]any{documentID}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("list consents: %w", err)
 	}

@@ -103,8 +103,9 @@ func (s *Service) GetAdvice(ctx context.Context, id string) (Advice, error) {
 }
 
 func adviceWhere(ctx context.Context, q store.Querier, where string, args ...any) ([]Advice, error) {
+	where, lock := splitLock(where)
 	rows, err := q.Query(ctx, `SELECT id, document_id, question, asked_by, asked_at, answer, answered_by, answered_at FROM legal_advice WHERE `+where+
-		` ORDER BY asked_at, id`, args...)
+		` ORDER BY asked_at, id`+lock, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list advice: %w", err)
 	}
@@ -243,8 +244,9 @@ func (s *Service) Overrides(ctx context.Context, documentID string) ([]Override,
 }
 
 func overridesWhere(ctx context.Context, q store.Querier, where string, args ...any) ([]Override, error) {
+	where, lock := splitLock(where)
 	rows, err := q.Query(ctx, `SELECT id, document_id, audience, basis, detail, evidence_key, recorded_by, approved_by, approved_at, created_at
-		FROM consent_overrides WHERE `+where+` ORDER BY created_at, id`, args...)
+		FROM consent_overrides WHERE `+where+` ORDER BY created_at, id`+lock, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list overrides: %w", err)
 	}

@@ -215,7 +215,8 @@ const setCols = `id, document_id, audience, state, marks, terms, applied_terms, 
 	applied_at, approved_by, approved_at, approved_sha256, legal_by, legal_at, legal_sha256, created_at, updated_at`
 
 func setsWhere(ctx context.Context, q store.Querier, where string, args ...any) ([]Set, error) {
-	rows, err := q.Query(ctx, `SELECT `+setCols+` FROM redaction_sets WHERE `+where+` ORDER BY created_at DESC, id`, args...)
+	where, lock := splitLock(where)
+	rows, err := q.Query(ctx, `SELECT `+setCols+` FROM redaction_sets WHERE `+where+` ORDER BY created_at DESC, id`+lock, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list redaction sets: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/releasegate/releasegate/internal/blob"
@@ -87,4 +88,13 @@ func notFound(err error, what string) error {
 		return fmt.Errorf("%w: there is no such %s", ErrNotFound, what)
 	}
 	return err
+}
+
+// splitLock moves a trailing " FOR UPDATE" off a WHERE clause, so it can
+// follow the ORDER BY as PostgreSQL requires.
+func splitLock(where string) (string, string) {
+	if w, ok := strings.CutSuffix(where, " FOR UPDATE"); ok {
+		return w, " FOR UPDATE"
+	}
+	return where, ""
 }
