@@ -160,8 +160,8 @@ func (s *Service) RecordConsent(ctx context.Context, a audit.Actor, documentID s
 		return Consent{}, fmt.Errorf("%w: attach the author's letter or email as the evidence file: consent must be in writing", ErrInvalid)
 	}
 	now := s.now().UTC()
-	c := Consent{ID: store.NewID(), DocumentID: d.ID, Granted: nonNilA(in.Granted), Refused: nonNilA(in.Refused), Purposes: in.Purposes,
-		Conditions: in.Conditions, ConditionTerms: nonNilS(in.ConditionTerms), EvidenceKind: in.EvidenceKind, GivenBy: in.GivenBy,
+	c := Consent{ID: store.NewID(), DocumentID: d.ID, Granted: nonNil(in.Granted), Refused: nonNil(in.Refused), Purposes: in.Purposes,
+		Conditions: in.Conditions, ConditionTerms: nonNil(in.ConditionTerms), EvidenceKind: in.EvidenceKind, GivenBy: in.GivenBy,
 		GivenOn: in.GivenOn, ExpiresOn: in.ExpiresOn, RecordedBy: a.ID, CreatedAt: now, evidenceKey: ev.Key}
 	c.State = c.state(today)
 	c.EvidenceSHA256 = keyHex(ev.Key)

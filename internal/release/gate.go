@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/releasegate/releasegate/internal/audit"
-	"github.com/releasegate/releasegate/internal/blob"
 	"github.com/releasegate/releasegate/internal/document"
 	"github.com/releasegate/releasegate/internal/pdf/redact"
 	"github.com/releasegate/releasegate/internal/pdf/text"
@@ -167,7 +166,7 @@ func (s *Service) checkGates(ctx context.Context, d document.Document, a Audienc
 	if !found {
 		c.fail(GateRedaction, "%s", setReason(sets, a))
 	} else {
-		careOrder, err := s.careOrder(ctx, d.ID)
+		careOrder, err := s.careOrder(ctx, d.CaseID)
 		if err != nil {
 			return c, err
 		}
@@ -403,5 +402,3 @@ func (s *Service) Decide(ctx context.Context, a audit.Actor, d document.Document
 	})
 	return in, err
 }
-
-func blobKey(s string) blob.Key { return blob.Key(s) }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/releasegate/releasegate/internal/audit"
+	"github.com/releasegate/releasegate/internal/blob"
 	"github.com/releasegate/releasegate/internal/store"
 )
 
@@ -260,7 +261,7 @@ func overridesWhere(ctx context.Context, q store.Querier, where string, args ...
 			return nil, fmt.Errorf("read override: %w", err)
 		}
 		if key.Valid {
-			o.EvidenceSHA256 = keyHex(blobKey(key.String))
+			o.EvidenceSHA256 = keyHex(blob.Key(key.String))
 		}
 		o.ApprovedBy, o.ApprovedAt = by.String, timePtr(at)
 		out = append(out, o)

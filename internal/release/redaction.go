@@ -172,7 +172,7 @@ func (s *Service) CreateSet(ctx context.Context, a audit.Actor, documentID strin
 		return Set{}, err
 	}
 	now := s.now().UTC()
-	st := Set{ID: store.NewID(), DocumentID: d.ID, Audience: in.Audience, State: Draft, Marks: nonNilM(in.Marks), Terms: nonNilT(in.Terms),
+	st := Set{ID: store.NewID(), DocumentID: d.ID, Audience: in.Audience, State: Draft, Marks: nonNil(in.Marks), Terms: nonNil(in.Terms),
 		AppliedTerms: []string{}, DrawnBy: a.ID, CreatedAt: now, UpdatedAt: now}
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO redaction_sets (id, document_id, audience, state, marks, terms, drawn_by, created_at, updated_at)
@@ -257,20 +257,6 @@ func timePtr(t sql.NullTime) *time.Time {
 	return &v
 }
 
-func nonNilM(m []Mark) []Mark {
-	if m == nil {
-		return []Mark{}
-	}
-	return m
-}
-
-func nonNilT(t []Term) []Term {
-	if t == nil {
-		return []Term{}
-	}
-	return t
-}
-
 // transition changes set id under lock: check says whether the change is
 // allowed (returning the error to give when not), change makes it.
 func (s *Service) transition(ctx context.Context, a audit.Actor, id, action string, check func(Set) error,
@@ -327,7 +313,7 @@ func (s *Service) UpdateSet(ctx context.Context, a audit.Actor, id string, in Se
 	}
 	return s.transition(ctx, a, id, "redaction.update", func(st Set) error { return inState(st, Draft) },
 		func(tx *store.Tx, st *Set, now time.Time) error {
-			st.Marks, st.Terms = nonNilM(in.Marks), nonNilT(in.Terms)
+			st.Marks, st.Terms = nonNil(in.Marks), nonNil(in.Terms)
 			_, err := tx.Exec(ctx, `UPDATE redaction_sets SET marks = ?, terms = ?, updated_at = ? WHERE id = ?`, jsonText(st.Marks), jsonText(st.Terms), now, st.ID)
 			return err
 		})
@@ -353,7 +339,11 @@ func (s *Service) Approve(ctx context.Context, a audit.Actor, id, sha string) (S
 	if err != nil {
 		return Set{}, err
 	}
-	careOrder, err := s.careOrder(ctx, cur.DocumentID)
+	d, err := s.docs.Get(ctx, cur.DocumentID)
+	if err != nil {
+		return Set{}, err
+	}
+	careOrder, err := s.careOrder(ctx, d.CaseID)
 	if err != nil {
 		return Set{}, err
 	}
@@ -444,13 +434,9 @@ func (s *Service) Reject(ctx context.Context, a audit.Actor, id, comments string
 		})
 }
 
-// careOrder reports whether the document's case is under a Care Order now.
-func (s *Service) careOrder(ctx context.Context, documentID string) (bool, error) {
-	d, err := s.docs.Get(ctx, documentID)
-	if err != nil {
-		return false, err
-	}
-	c, err := s.cases.Get(ctx, d.CaseID)
+// careOrder reports whether a case is under a Care Order now.
+func (s *Service) careOrder(ctx context.Context, caseID string) (bool, error) {
+	c, err := s.cases.Get(ctx, caseID)
 	if err != nil {
 		return false, err
 	}

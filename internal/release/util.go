@@ -2,10 +2,8 @@ package release
 
 import (
 	"context"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -52,18 +50,12 @@ func fromJSON(s string, v any) error {
 	return json.Unmarshal([]byte(s), v)
 }
 
-func nonNilA(a []Audience) []Audience {
-	if a == nil {
-		return []Audience{}
+// nonNil returns v, or an empty slice for nil, so JSON shows [] not null.
+func nonNil[T any](v []T) []T {
+	if v == nil {
+		return []T{}
 	}
-	return a
-}
-
-func nonNilS(a []string) []string {
-	if a == nil {
-		return []string{}
-	}
-	return a
+	return v
 }
 
 func audStrings(as []Audience) []string {
@@ -80,14 +72,6 @@ func keyHex(k blob.Key) string {
 	}
 	sum := k.Sum()
 	return hex.EncodeToString(sum[:])
-}
-
-// notFound turns "no rows" into ErrNotFound with a message.
-func notFound(err error, what string) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%w: there is no such %s", ErrNotFound, what)
-	}
-	return err
 }
 
 // splitLock moves a trailing " FOR UPDATE" off a WHERE clause, so it can

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/releasegate/releasegate/internal/audit"
@@ -627,7 +628,7 @@ func (s *Server) tracks(ctx context.Context, d document.Document) (map[release.A
 	for _, a := range release.Audiences {
 		consent := "not_requested"
 		for _, c := range cs {
-			if containsAudience(c.Granted, a) || containsAudience(c.Refused, a) {
+			if slices.Contains(c.Granted, a) || slices.Contains(c.Refused, a) {
 				consent = string(c.State)
 				break
 			}
@@ -646,15 +647,6 @@ func (s *Server) tracks(ctx context.Context, d document.Document) (map[release.A
 		out[a] = map[string]any{"consent": consent, "redaction": redaction, "unmet_gates": nonNilList(gates)}
 	}
 	return out, nil
-}
-
-func containsAudience(as []release.Audience, a release.Audience) bool {
-	for _, x := range as {
-		if x == a {
-			return true
-		}
-	}
-	return false
 }
 
 func nonNilList[T any](v []T) []T {

@@ -680,18 +680,7 @@ func removeAnnotations(doc *ingest.Document, page types.Dict, boxes [][4]Point, 
 			continue
 		}
 		r, ok := rectOf(doc, d["Rect"])
-		hit := false
-		if ok {
-			r = [4]float64{r[0] - media[0], r[1] - media[1], r[2] - media[0], r[3] - media[1]}
-			for _, q := range boxes {
-				b := text.Quad(q).Bounds()
-				if min(b[2], r[2]) > max(b[0], r[0]) && min(b[3], r[3]) > max(b[1], r[1]) {
-					hit = true
-					break
-				}
-			}
-		}
-		if !hit {
+		if !ok || !hitsBox(r, boxes, media) {
 			keep = append(keep, o)
 			continue
 		}
