@@ -26,6 +26,10 @@ type Options struct {
 	// glyphs: no text may lie under a mark).
 	Labels bool
 	Limits text.Limits
+
+	// exactPages are pages kept in their own layout under the quantised
+	// policy: widening their gaps ran text into other text.
+	exactPages map[int]bool
 }
 
 // PageReport says what was removed from one page.
@@ -49,6 +53,8 @@ type PageReport struct {
 	// FormsCopied counts form XObjects shared with other pages that were
 	// copied for this page before glyphs were cut from them.
 	FormsCopied int `json:"forms_copied,omitempty"`
+	// WidthsLeak: removed text on this page kept its exact width.
+	WidthsLeak bool `json:"widths_leak,omitempty"`
 }
 
 // Report is what a redaction did.
@@ -116,7 +122,11 @@ func apply(ctx context.Context, doc *ingest.Document, opt Options) (Report, erro
 		}
 		sel := selectGlyphs(&p, opt.Marks, m, opt.Policy)
 		pr := PageReport{Page: n, GlyphsRemoved: len(sel), FieldsFlattened: fields[n-1]}
-		pg := &pageEdit{doc: doc, page: n, dict: doc.Page(n - 1).Dict, policy: opt.Policy}
+		policy := opt.Policy
+		if opt.exactPages[n] {
+			policy = Exact
+		}
+		pg := &pageEdit{doc: doc, page: n, dict: doc.Page(n - 1).Dict, policy: policy}
 		var markBoxes [][4]Point
 		var labels []label
 		for _, mk := range opt.Marks {
@@ -162,6 +172,8 @@ func apply(ctx context.Context, doc *ingest.Document, opt Options) (Report, erro
 			}
 		}
 		rep.Problems = append(rep.Problems, pg.problems...)
+		pr.WidthsLeak = len(sel) > 0 && (policy == Exact || pg.widthsLeak)
+		rep.WidthsLeak = rep.WidthsLeak || pr.WidthsLeak
 		rep.Pages = append(rep.Pages, pr)
 		for _, f := range pg.privatised {
 			if privatised[f] == nil {
@@ -258,8 +270,10 @@ type pageEdit struct {
 	ops      []content.Op // the page's own content, rewritten
 	changed  bool
 	runBoxes [][4]Point // boxes over removed runs (widened under Quantised)
-	copied   int
-	problems []string
+	// widthsLeak: some removed text on the page kept its layout.
+	widthsLeak bool
+	copied     int
+	problems   []string
 	// private maps a form's object number to the copy this page drew it
 	// from after forms it reaches were copied: cuts go there.
 	private map[int]int
@@ -270,68 +284,128 @@ type pageEdit struct {
 }
 
 // cut removes the glyphs sel of page p from the content streams that drew
-// them.
+// them and, under the quantised policy, lays out afresh the lines they
+// were on.
 func (pe *pageEdit) cut(p *text.Page, sel []int, drops map[int]map[int]bool, refs map[int]int, markBoxes [][4]Point) error {
-	byStream := map[int]map[int]*cut{} // form (0: page) → op → cut
-	for f := range drops {
-		if byStream[f] == nil {
-			byStream[f] = map[int]*cut{}
-		}
-	}
+	removed := make(map[int]bool, len(sel))
 	for _, gi := range sel {
-		g := p.Glyphs[gi]
-		s := byStream[g.Source.Form]
-		if s == nil {
-			s = map[int]*cut{}
-			byStream[g.Source.Form] = s
-		}
-		c := s[g.Source.Op]
-		if c == nil {
-			c = &cut{}
-			s[g.Source.Op] = c
-		}
-		c.glyphs = append(c.glyphs, g)
+		removed[gi] = true
 	}
-	for _, s := range byStream {
-		for _, c := range s {
-			sort.Slice(c.glyphs, func(i, j int) bool {
-				a, b := c.glyphs[i].Source, c.glyphs[j].Source
-				if a.Elem != b.Elem {
-					return a.Elem < b.Elem
+	var shift map[int]float64
+	if pe.policy == Quantised && len(sel) > 0 {
+		pl := planLayout(p, removed)
+		shift, pe.runBoxes = pl.shift, pl.boxes
+		if pl.kept > 0 {
+			pe.widthsLeak = true
+			pe.problems = append(pe.problems, fmt.Sprintf("page %d: %d lines of vertical or unsized text keep their layout, and widths leak", pe.page, pl.kept))
+		}
+		// A kept line's own boxes: its removed glyphs as they lie.
+		var rest []int
+		for _, vl := range visualLines(p) {
+			if !vl.ok {
+				for _, gi := range vl.glyphs {
+					if removed[gi] {
+						rest = append(rest, gi)
+					}
 				}
-				return a.Start < b.Start
-			})
+			}
 		}
+		pe.runBoxes = append(pe.runBoxes, exactBoxes(p, rest)...)
+	} else {
+		pe.runBoxes = exactBoxes(p, sel)
 	}
-	// The boxes are known before any stream is rewritten: the marks, and
-	// a box over each removed run. Inline images under them are rewritten
-	// with the glyphs, in the same pass over their stream.
-	for _, cuts := range byStream {
-		pe.addRunBoxes(cuts)
+
+	// The streams that change: those drawing a removed or moved glyph, a
+	// path inside a mark, or an inline image under a box.
+	touched := map[int]bool{}
+	for f := range drops {
+		touched[f] = true
+	}
+	movedOps := map[[2]int]bool{}
+	for gi := range removed {
+		touched[p.Glyphs[gi].Source.Form] = true
+	}
+	respace := map[int]bool{}
+	for gi := range shift {
+		src := p.Glyphs[gi].Source
+		touched[src.Form] = true
+		respace[src.Form] = true
+		movedOps[[2]int{src.Form, src.Op}] = true
 	}
 	boxes := append(append([][4]Point(nil), markBoxes...), pe.runBoxes...)
 	inline := map[int][]text.Image{} // stream → inline images under a box
 	for _, im := range p.Images {
 		if im.Inline && imageUnder(im, boxes) {
 			inline[im.Source.Form] = append(inline[im.Source.Form], im)
-			if byStream[im.Source.Form] == nil {
-				byStream[im.Source.Form] = map[int]*cut{}
-			}
+			touched[im.Source.Form] = true
 		}
 	}
-	if len(byStream) == 0 {
+	if len(touched) == 0 {
 		return nil
 	}
-	adjust := pe.adjuster()
-	forms := make([]int, 0, len(byStream))
-	for f := range byStream {
+	edits := map[int]*streamEdit{}
+	for f := range touched {
+		edits[f] = &streamEdit{glyphs: map[int][]opGlyph{}, drop: drops[f], respace: respace[f]}
+	}
+	type at struct{ form, op, elem, start int }
+	seen := map[at]int{} // glyph position → index in its operator's list
+	twice := map[int]bool{}
+	for gi := range p.Glyphs {
+		g := &p.Glyphs[gi]
+		e := edits[g.Source.Form]
+		if e == nil {
+			continue
+		}
+		key := at{g.Source.Form, g.Source.Op, g.Source.Elem, g.Source.Start}
+		if k, ok := seen[key]; ok {
+			// The same form drawn twice on the page: one operator, two
+			// places. What either removes goes; the layout stays.
+			list := e.glyphs[g.Source.Op]
+			list[k].removed = list[k].removed || removed[gi]
+			twice[g.Source.Form] = true
+			continue
+		}
+		og := opGlyph{elem: g.Source.Elem, start: g.Source.Start, end: g.Source.End, adv: g.Adv, width: g.Width, unit: g.Unit, removed: removed[gi]}
+		if v, ok := shift[gi]; ok {
+			og.shift = v
+		} else if !og.removed && movedOps[[2]int{g.Source.Form, g.Source.Op}] {
+			og.flow = true
+		}
+		seen[key] = len(e.glyphs[g.Source.Op])
+		e.glyphs[g.Source.Op] = append(e.glyphs[g.Source.Op], og)
+	}
+	for f := range twice {
+		for _, list := range edits[f].glyphs {
+			for k := range list {
+				list[k].shift, list[k].flow = 0, false
+			}
+		}
+		if respace[f] {
+			edits[f].respace = false
+			pe.widthsLeak = true
+			pe.problems = append(pe.problems, fmt.Sprintf("page %d: a form drawn twice on the page keeps its layout, and widths leak", pe.page))
+		}
+	}
+	for _, e := range edits {
+		for _, list := range e.glyphs {
+			sort.Slice(list, func(i, j int) bool {
+				if list[i].elem != list[j].elem {
+					return list[i].elem < list[j].elem
+				}
+				return list[i].start < list[j].start
+			})
+		}
+	}
+	forms := make([]int, 0, len(edits))
+	for f := range edits {
 		forms = append(forms, f)
 	}
 	sort.Ints(forms)
 	for _, f := range forms {
-		cuts := byStream[f]
+		e := edits[f]
 		edit := func(ops []content.Op) []content.Op {
-			return rewrite(ops, cuts, drops[f], pe.inlineEdits(ops, inline[f], boxes), adjust)
+			e.replace = pe.inlineEdits(ops, inline[f], boxes)
+			return rewrite(ops, e)
 		}
 		if f == 0 {
 			data, err := pe.doc.Contents(pe.page-1, maxStream)
@@ -370,55 +444,6 @@ func (pe *pageEdit) inlineEdits(ops []content.Op, ims []text.Image, boxes [][4]P
 		} else {
 			out[i] = nil
 			pe.inlineRemoved++
-		}
-	}
-	return out
-}
-
-// adjuster returns the width policy's treatment of a removed run's
-// adjustment.
-func (pe *pageEdit) adjuster() func(float64) float64 {
-	if pe.policy == Quantised {
-		return quantise
-	}
-	return nil
-}
-
-// addRunBoxes records a box over each run of removed glyphs, widened
-// along the text as the width policy widened the gap.
-func (pe *pageEdit) addRunBoxes(cuts map[int]*cut) {
-	for _, c := range cuts {
-		runs := splitRuns(c.glyphs)
-		for _, run := range runs {
-			first, last := run[0], run[len(run)-1]
-			q := [4]Point{first.Quad[0], last.Quad[1], last.Quad[2], first.Quad[3]}
-			if pe.policy == Quantised {
-				exact := 0.0
-				for _, g := range run {
-					exact += g.Adv
-				}
-				if exact < 0 {
-					scale := quantise(exact) / exact // ≥ 1
-					for _, k := range [][2]int{{0, 1}, {3, 2}} {
-						a, b := q[k[0]], q[k[1]]
-						q[k[1]] = Point{X: a.X + (b.X-a.X)*scale, Y: a.Y + (b.Y-a.Y)*scale}
-					}
-				}
-			}
-			pe.runBoxes = append(pe.runBoxes, q)
-		}
-	}
-}
-
-// splitRuns splits removed glyphs (sorted) into runs of neighbours in one
-// string.
-func splitRuns(gs []text.Glyph) [][]text.Glyph {
-	var out [][]text.Glyph
-	start := 0
-	for i := 1; i <= len(gs); i++ {
-		if i == len(gs) || gs[i].Source.Elem != gs[i-1].Source.Elem || gs[i].Source.Start != gs[i-1].Source.End {
-			out = append(out, gs[start:i])
-			start = i
 		}
 	}
 	return out

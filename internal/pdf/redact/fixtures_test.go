@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/releasegate/releasegate/internal/pdf/text"
 )
 
 func readTermsFile(t *testing.T) []string {
@@ -182,4 +184,84 @@ func TestFixturesMarksLeaveNothing(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFixturesLayoutHidesWidths: on every line of every fixture that lost
+// text under the quantised policy, each pair of neighbouring glyphs in the
+// output sits at one of the layout's own distances (touching, a quarter-em
+// word gap, drawn over its neighbour, or a column apart), so the line's
+// spacing says nothing about the removed text; no kept glyph lies under a
+// box; and no page fell back to its exact layout. The same measurement
+// finds the producers' own kerning and justification on the exact
+// policy's output, so it can fail.
+func TestFixturesLayoutHidesWidths(t *testing.T) {
+	terms := readTermsFile(t)
+	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "testdata", "pdf", "*.pdf"))
+	exactOdd := 0
+	for _, file := range files {
+		in, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, policy := range []Policy{Quantised, Exact} {
+			out, rep, _, err := Redact(context.Background(), in, "", Options{Terms: terms, Policy: policy})
+			if err != nil {
+				t.Fatalf("%s: %v", file, err)
+			}
+			covered, odd, pairs := layoutOddities(pageText(t, out), rep)
+			if policy == Exact {
+				exactOdd += odd
+				continue
+			}
+			t.Logf("%s: %d glyph pairs on redacted lines", filepath.Base(file), pairs)
+			if odd > 0 || covered > 0 || rep.WidthsLeak {
+				t.Errorf("%s: %d pairs of glyphs at a distance the layout does not make, %d kept glyphs under a box, widths leak %v (%q)", filepath.Base(file), odd, covered, rep.WidthsLeak, rep.Problems)
+			}
+		}
+	}
+	if exactOdd == 0 {
+		t.Error("the exact layouts show no kerning or justification either: the measurement cannot tell")
+	}
+}
+
+// layoutOddities measures a redacted output: kept glyphs with their centre
+// under a drawn box, and pairs of neighbouring glyphs on a line crossing a
+// box whose distance is not one the quantised layout makes.
+func layoutOddities(pages []text.Page, rep Report) (covered, odd, pairs int) {
+	for _, pr := range rep.Pages {
+		p := &pages[pr.Page-1]
+		for _, a := range pr.Areas {
+			for _, g := range p.Glyphs {
+				b := g.Quad.Bounds()
+				cx, cy := (b[0]+b[2])/2, (b[1]+b[3])/2
+				if cx > a[0] && cx < a[2] && cy > a[1] && cy < a[3] {
+					covered++
+				}
+			}
+		}
+		for _, vl := range visualLines(p) {
+			crosses := false
+			for _, gi := range vl.glyphs {
+				b := p.Glyphs[gi].Quad.Bounds()
+				for _, a := range pr.Areas {
+					crosses = crosses || ((b[1]+b[3])/2 > a[1] && (b[1]+b[3])/2 < a[3])
+				}
+			}
+			if !crosses || !vl.ok {
+				continue
+			}
+			for i := 1; i < len(vl.glyphs); i++ {
+				ga, gb := &p.Glyphs[vl.glyphs[i-1]], &p.Glyphs[vl.glyphs[i]]
+				gap := dot(gb.Quad[0], vl.dir) - (dot(ga.Quad[0], vl.dir) + ga.Width*ga.Unit)
+				em := max(ga.Size, gb.Size)
+				pairs++
+				switch {
+				case math.Abs(gap) < 0.01, math.Abs(gap-spaceGap*em) < 0.01, gap < -kernGap*em, gap > columnGap*em:
+				default:
+					odd++
+				}
+			}
+		}
+	}
+	return covered, odd, pairs
 }

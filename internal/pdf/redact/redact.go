@@ -163,12 +163,3 @@ func fillSpaces(p *text.Page, sel map[int]bool) {
 // minQuanta is the narrowest gap, in quanta: short names are the easiest
 // to tell apart by width, so every gap is at least this wide.
 const minQuanta = 2
-
-// quantise widens an exact TJ adjustment (negative: forwards) to whole
-// quanta, and to at least minQuanta of them.
-func quantise(exact float64) float64 {
-	if exact >= 0 {
-		return exact
-	}
-	return -max(math.Ceil(-exact/quantum), minQuanta) * quantum
-}

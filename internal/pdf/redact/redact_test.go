@@ -250,20 +250,37 @@ func TestImagePixelsOverwritten(t *testing.T) {
 
 // TestQuantisedFallsBackWhenTextWouldMoveUnderAMark: widening the gap of a
 // term moves the rest of the line; when that would put kept text under a
-// mark further along, the exact layout is kept and the report says widths
-// leak.
+// mark further along, that page keeps the exact layout and the report
+// says its widths leak. The other page, with the same term and no mark,
+// is still quantised.
 func TestQuantisedFallsBackWhenTextWouldMoveUnderAMark(t *testing.T) {
-	pdf := ingesttest.OnePage("BT /F1 12 Tf 72 700 Td (Child: Alfie Thompson lives at 12 Acacia Avenue) Tj ET", helv)
+	line := []byte("BT /F1 12 Tf 72 700 Td (Child: Alfie Thompson lives at 12 Acacia Avenue) Tj ET")
+	pdf := ingesttest.Build(
+		ingesttest.Object{Num: 1, Body: "<< /Type /Catalog /Pages 2 0 R >>"},
+		ingesttest.Object{Num: 2, Body: "<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 2 >>"},
+		ingesttest.Object{Num: 3, Body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources " + helv + " >>"},
+		ingesttest.Object{Num: 4, Stream: line},
+		ingesttest.Object{Num: 5, Body: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"},
+		ingesttest.Object{Num: 6, Body: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 7 0 R /Resources " + helv + " >>"},
+		ingesttest.Object{Num: 7, Stream: line},
+	)
 	mark := Mark{Page: 1, Rect: [4]float64{250, 690, 400, 715}}
 	out, rep, v, err := Redact(context.Background(), pdf, "", Options{Terms: []string{"Alfie Thompson"}, Marks: []Mark{mark}})
 	if err != nil || !v.OK {
 		t.Fatalf("redact: %v %+v", err, v)
 	}
-	if rep.Policy != Exact || !rep.WidthsLeak || len(rep.Problems) == 0 {
-		t.Errorf("report %+v, want the exact policy, widths_leak and a problem saying why", rep)
+	if rep.Policy != Quantised || !rep.WidthsLeak || len(rep.Pages) != 2 || !rep.Pages[0].WidthsLeak || rep.Pages[1].WidthsLeak {
+		t.Errorf("report %+v, want page 1 (only) to leak widths", rep)
 	}
-	if p := pageText(t, out)[0]; !strings.Contains(p.Text, "lives") || strings.Contains(p.Text, "Acacia") {
-		t.Errorf("text %q", p.Text)
+	if len(rep.Problems) != 1 || !strings.HasPrefix(rep.Problems[0], "page 1: ") {
+		t.Errorf("problems %q, want one, about page 1", rep.Problems)
+	}
+	pages := pageText(t, out)
+	if p := pages[0]; !strings.Contains(p.Text, "lives") || strings.Contains(p.Text, "Acacia") {
+		t.Errorf("page 1 text %q", p.Text)
+	}
+	if p := pages[1]; !strings.Contains(p.Text, "Acacia") || strings.Contains(p.Text, "Alfie") {
+		t.Errorf("page 2 text %q", p.Text)
 	}
 }
 
@@ -414,9 +431,10 @@ func tjNumbers(t *testing.T, pdf []byte) []float64 {
 }
 
 // TestKerningAroundGap: the removed run, with the kerning inside it and
-// the space adjustment after it, leaves one adjustment; under the quantised
-// policy it is a whole number of quanta and the kerning of the kept text
-// on that line goes too; the exact policy keeps the kerning.
+// the adjustments either side of it, leaves one adjustment. Under the
+// quantised policy it is a whole number of quanta plus the quarter-em word
+// gap that stands for the -400 after the name, and the kerning of the kept
+// text on that line goes too; the exact policy keeps the kerning.
 func TestKerningAroundGap(t *testing.T) {
 	pdf := ingesttest.OnePage("BT /F1 12 Tf 72 700 Td [(Seen by W) 80 (a) 15 (tson and ) -20 (Al) 30 (fie) -15 ( Thomp) 10 (son) -400 (T) 70 (oday)] TJ ET", helv)
 	out, _, _, err := Redact(context.Background(), pdf, "", Options{Terms: []string{"Alfie Thompson"}, Policy: Quantised})
@@ -424,15 +442,15 @@ func TestKerningAroundGap(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := tjNumbers(t, out)
-	if len(got) != 1 || got[0] > -2*quantum || math.Mod(got[0], quantum) != 0 {
-		t.Errorf("quantised: adjustments %v, want one whole number of quanta (at least two)", got)
+	if len(got) != 1 || got[0] > -2*quantum || math.Mod(got[0]+spaceGap*1000, quantum) != 0 {
+		t.Errorf("quantised: adjustments %v, want one: whole quanta (at least two) and a quarter em", got)
 	}
 	out, _, _, err = Redact(context.Background(), pdf, "", Options{Terms: []string{"Alfie Thompson"}, Policy: Exact})
 	if err != nil {
 		t.Fatal(err)
 	}
 	got = tjNumbers(t, out)
-	if len(got) != 5 || got[0] != 80 || got[1] != 15 || got[2] != -20 || got[3] >= -400 || got[4] != 70 {
+	if len(got) != 4 || got[0] != 80 || got[1] != 15 || got[2] >= -400 || got[3] != 70 {
 		t.Errorf("exact: adjustments %v, want the kerning kept and one number for the run", got)
 	}
 }
@@ -805,5 +823,58 @@ func TestLabels(t *testing.T) {
 		if !inside {
 			t.Errorf("a path at %v leaves the boxes %v", b, rep.Pages[0].Areas)
 		}
+	}
+}
+
+// TestJustifiedLineLosesItsWordSpacing: a justified line's Tw is the
+// line's spare width shared among its spaces, so it tells the natural
+// width of the line, removed name included. Under the quantised policy no
+// Tw or Tc but zero is left in the stream, the redacted line's spaces are
+// their font's own width, and the line below, justified with the same Tw
+// and holding nothing removed, keeps every glyph where it was.
+func TestJustifiedLineLosesItsWordSpacing(t *testing.T) {
+	pdf := ingesttest.OnePage("BT /F1 12 Tf 14 TL 72 700 Td 2.375 Tw 0.25 Tc (Seen by Alfie Thompson at home on Monday) Tj T* (and again at school on the Friday after) Tj ET", helv)
+	out, rep, _, err := Redact(context.Background(), pdf, "", Options{Terms: []string{"Alfie Thompson"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range pageOps(t, out) {
+		if (op.Operator == "Tw" || op.Operator == "Tc") && op.Operands[0].Num != 0 {
+			t.Errorf("%v %s left in the stream", op.Operands[0].Num, op.Operator)
+		}
+	}
+	before, after := pageText(t, pdf)[0], pageText(t, out)[0]
+	// The second line: same glyphs, same places.
+	var was, now []text.Quad
+	for _, g := range before.Glyphs {
+		if g.Quad[0].Y < 690 {
+			was = append(was, g.Quad)
+		}
+	}
+	for _, g := range after.Glyphs {
+		if g.Quad[0].Y < 690 {
+			now = append(now, g.Quad)
+		}
+	}
+	if len(was) != len(now) {
+		t.Fatalf("second line: %d glyphs, was %d", len(now), len(was))
+	}
+	for i := range was {
+		for k := range was[i] {
+			if math.Abs(was[i][k].X-now[i][k].X) > 0.001 || math.Abs(was[i][k].Y-now[i][k].Y) > 0.001 {
+				t.Fatalf("second line, glyph %d moved: %v, was %v", i, now[i], was[i])
+			}
+		}
+	}
+	if _, odd, pairs := layoutOddities([]text.Page{after}, rep); odd > 0 || pairs == 0 {
+		t.Errorf("first line: %d of %d glyph pairs spaced by the original layout", odd, pairs)
+	}
+	// And the exact policy keeps the spacing, so the check above can fail.
+	out, rep, _, err = Redact(context.Background(), pdf, "", Options{Terms: []string{"Alfie Thompson"}, Policy: Exact})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, odd, _ := layoutOddities(pageText(t, out), rep); odd == 0 {
+		t.Error("exact policy: the spacing was normalised too")
 	}
 }

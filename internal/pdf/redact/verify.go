@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -263,38 +265,58 @@ func Redact(ctx context.Context, data []byte, password string, opt Options) ([]b
 		opt.Policy = Quantised
 	}
 	out, rep, v, err := redactOnce(ctx, data, password, opt)
+	if opt.Policy != Quantised {
+		return out, rep, v, err
+	}
+	// Widening gaps can run a line into text placed after it, or move kept
+	// text under a mark: those pages keep their exact layout.
+	var pages map[int]bool
 	why := ""
 	switch {
-	case errors.Is(err, ErrVerify) && opt.Policy == Quantised && underMarkOnly(v):
-		why = "gaps could not be widened without moving text under a mark"
-	case err == nil && opt.Policy == Quantised && moreOverlaps(rep.overlaps, v.overlaps):
-		why = "widening the gaps made kept text run into the text after it"
+	case errors.Is(err, ErrVerify) && underMarkOnly(v):
+		pages, why = markPages(v), "gaps could not be widened without moving text under a mark"
+	case err == nil:
+		pages, why = morePages(rep.overlaps, v.overlaps), "widening the gaps made kept text run into other text"
 	}
-	if why != "" {
-		// Redo with the exact layout, and say that widths leak.
-		exact := opt
-		exact.Policy = Exact
-		out, rep, v, err = redactOnce(ctx, data, password, exact)
-		rep.Problems = append(rep.Problems, why+": the exact layout was kept, and widths leak")
+	if len(pages) == 0 {
+		return out, rep, v, err
+	}
+	again := opt
+	again.exactPages = pages
+	out, rep, v, err = redactOnce(ctx, data, password, again)
+	for _, n := range slices.Sorted(maps.Keys(pages)) {
+		rep.Problems = append(rep.Problems, fmt.Sprintf("page %d: %s: the exact layout was kept, and widths leak", n, why))
 	}
 	return out, rep, v, err
 }
 
-// moreOverlaps reports whether any page of the output has more pairs of
+// markPages returns the pages a verification found glyphs under marks on.
+func markPages(v Verification) map[int]bool {
+	out := map[int]bool{}
+	for _, f := range v.Failures {
+		var n int
+		if _, err := fmt.Sscanf(f, "page %d:", &n); err == nil {
+			out[n] = true
+		}
+	}
+	return out
+}
+
+// morePages returns the pages of the output with more pairs of
 // neighbouring glyphs running into each other than the same page of the
-// input: a widened gap pushed text within one operator into text placed
-// by the next. The counts come from the extractions redaction and
-// verification do anyway.
-func moreOverlaps(in, out []int) bool {
+// input: a widened line reached text placed after it. The counts come
+// from the extractions redaction and verification do anyway.
+func morePages(in, out []int) map[int]bool {
+	pages := map[int]bool{}
 	if len(in) != len(out) {
-		return false
+		return pages
 	}
 	for i := range in {
 		if out[i] > in[i] {
-			return true
+			pages[i+1] = true
 		}
 	}
-	return false
+	return pages
 }
 
 // overlaps counts neighbouring glyphs in the words of a page (and across

@@ -72,11 +72,11 @@ func expectedGap(t *testing.T, name string, policy Policy) float64 {
 		t.Fatal(err)
 	}
 	sp, _ := pdffont.TextWidthFloat(" ", "Helvetica", 12)
-	units := -w / 12 * 1000
+	units := w / 12 * 1000
 	if policy == Quantised {
-		units = quantise(units)
+		units = quanta(units)
 	}
-	return 2*sp - units/1000*12
+	return 2*sp + units/1000*12
 }
 
 func TestWidthAttack(t *testing.T) {

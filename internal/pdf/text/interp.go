@@ -435,6 +435,10 @@ func (in *interp) show(s []byte, src Source) {
 	// Per-string constants: size, direction and white-text state do not
 	// change within one string.
 	size := math.Hypot(m[2]*sv, m[3]*sv)
+	unit := math.Hypot(m[0]*sh, m[1]*sh) / 1000
+	if vertical {
+		unit = size / 1000
+	}
 	d := in.geo.display
 	dir := d.vec(m[0]*sh, m[1]*sh)
 	if vertical {
@@ -470,12 +474,18 @@ func (in *interp) show(s []byte, src Source) {
 		}
 		src.Start, src.End = i, i+ch.Len
 		g := Glyph{
-			Text:   ch.Text,
-			Font:   f.Name,
-			Size:   size, // the vertical scale of the rendering matrix
-			Render: gs.render,
-			Source: src,
-			dir:    dir,
+			Text:     ch.Text,
+			Font:     f.Name,
+			Size:     size, // the vertical scale of the rendering matrix
+			Render:   gs.render,
+			Source:   src,
+			Width:    1000 * ch.W0,
+			Unit:     unit,
+			Vertical: vertical,
+			dir:      dir,
+		}
+		if vertical {
+			g.Width = 1000 * ch.W1
 		}
 		for k, p := range q {
 			g.Quad[k] = Point{p.X - mb[0], p.Y - mb[1]}

@@ -51,9 +51,10 @@ func along(p, d Point) float64  { return p.X*d.X + p.Y*d.Y }
 func across(p, d Point) float64 { return p.Y*d.X - p.X*d.Y }
 
 // layout returns the page's words and text in reading order.
-func layout(glyphs []Glyph) ([]Word, string) {
+func layout(glyphs []Glyph) ([]Word, string, [][]int) {
 	lines := buildLines(glyphs)
 	var words []Word
+	byLine := make([][]int, len(lines))
 	var sb strings.Builder
 	for i, l := range lines {
 		if i > 0 {
@@ -64,6 +65,7 @@ func layout(glyphs []Glyph) ([]Word, string) {
 				sb.WriteByte('\n')
 			}
 		}
+		byLine[i] = l.glyphs
 		lw := lineWords(glyphs, l)
 		for k := range lw {
 			lw[k].Line = i
@@ -76,7 +78,7 @@ func layout(glyphs []Glyph) ([]Word, string) {
 		}
 		words = append(words, lw...)
 	}
-	return words, sb.String()
+	return words, sb.String(), byLine
 }
 
 func buildLines(glyphs []Glyph) []*line {

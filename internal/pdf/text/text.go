@@ -124,6 +124,14 @@ type Glyph struct {
 	// scale) (§9.4.3). A redaction that removes a run of glyphs replaces
 	// them with the sum of their Adv, so what follows keeps its place.
 	Adv float64
+	// Width is the font's own advance for the glyph in the same units,
+	// without character or word spacing or TJ adjustments: -Adv - Width
+	// is the spacing (Tc, and Tw for a space) the glyph moved by.
+	Width float64
+	// Unit is the length on the page of one of those units (a thousandth
+	// of the text-space font size) along the glyph's baseline.
+	Unit     float64
+	Vertical bool // drawn in a vertical writing mode
 
 	origin, end Point // baseline start and the text position after the glyph, in display space
 	dir         Point // unit vector along the baseline, in display space
@@ -161,6 +169,9 @@ type Page struct {
 	// every glyph, visible or not.
 	Words []Word
 	Text  string
+	// Lines are the page's lines in reading order, each its glyphs (spaces
+	// included) in drawing order.
+	Lines [][]int
 	// Images are the images the page draws (XObjects and inline), in
 	// drawing order.
 	Images []Image
@@ -266,7 +277,7 @@ func (e *Extractor) page(ctx context.Context, n int) (Page, error) {
 	p.Paths = in.paths
 	p.Forms = in.forms
 	p.Problems = append(p.Problems, in.problems...)
-	p.Words, p.Text = layout(p.Glyphs)
+	p.Words, p.Text, p.Lines = layout(p.Glyphs)
 	return p, nil
 }
 
