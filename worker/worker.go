@@ -141,6 +141,8 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TypeReconcile, w.HandleReconcile)
 	mux.HandleFunc(TypeBlobSweep, w.HandleBlobSweep)
 	mux.HandleFunc(TypeRedactionApply, w.HandleApply)
+	mux.HandleFunc(TypeReleaseDeliver, w.HandleDeliver)
+	mux.HandleFunc(TypeFamilyNotify, w.HandleNotify)
 	return mux
 }
 
@@ -239,7 +241,8 @@ func (w *Worker) Reconcile(ctx context.Context) (int, error) {
 			return 0, err
 		}
 	}
-	return len(ids) + len(sets), nil
+	nd, err := w.reconcileDeliveries(ctx)
+	return len(ids) + len(sets) + nd, err
 }
 
 // HandleBlobSweep removes objects that no record names and that are older

@@ -60,6 +60,9 @@ type ReleaseInput struct {
 	FamilyInformed  *bool       `json:"family_informed"`
 	Exemption       string      `json:"exemption,omitempty"`
 	ExemptionReason string      `json:"exemption_reason,omitempty"`
+	// FamilyName is how the letter telling the family addresses them
+	// ("Ms Smith"); without it, "parent or carer".
+	FamilyName string `json:"family_name,omitempty"`
 }
 
 // Release is a recorded release to one recipient.
@@ -84,6 +87,14 @@ type Release struct {
 	ReleasedBy      string      `json:"released_by"`
 	ReleasedAt      time.Time   `json:"released_at"`
 	Team            string      `json:"team,omitempty"`
+	FamilyName      string      `json:"family_name,omitempty"`
+	// Delivery is how the stamped file reaches the recipient; Download is
+	// the recipient's link, given once, when the release is made (or a
+	// new link is asked for).
+	Delivery *Delivery `json:"delivery,omitempty"`
+	Download *Link     `json:"download,omitempty"`
+
+	authorOrg string // the document's author's organisation
 }
 
 // RefusedError is the error of a release that failed gates.
@@ -310,7 +321,7 @@ func (s *Service) Release(ctx context.Context, a audit.Actor, d document.Documen
 	r := Release{ID: store.NewID(), DocumentID: d.ID, CaseID: d.CaseID, RedactionSetID: c.set.ID, VersionSHA256: c.set.VersionSHA256,
 		Audience: in.Audience, Recipient: in.Recipient, Purpose: in.Purpose, Method: in.Method, LawfulBasis: in.LawfulBasis,
 		FamilyInformed: *in.FamilyInformed, ConsentID: c.consent, OverrideID: c.override, Restrictions: d.Receipt.Restrictions,
-		ReleasedBy: a.ID, ReleasedAt: now, Team: team}
+		ReleasedBy: a.ID, ReleasedAt: now, Team: team, FamilyName: strings.TrimSpace(in.FamilyName)}
 	if !r.FamilyInformed {
 		r.Exemption, r.ExemptionReason = in.Exemption, in.ExemptionReason
 	}
@@ -333,6 +344,9 @@ func (s *Service) Release(ctx context.Context, a audit.Actor, d document.Documen
 			r.Exemption, r.ExemptionReason, r.ConsentID, r.OverrideID, r.Restrictions, a.ID, now, team); err != nil {
 			return fmt.Errorf("insert release: %w", err)
 		}
+		if err := insertDelivery(ctx, tx, &r, now); err != nil {
+			return err
+		}
 		e := a.Entry("release.create", audit.OK)
 		e.CaseID, e.DocumentID = d.CaseID, d.ID
 		e.Detail = map[string]string{"release_id": r.ID, "reference": r.Reference, "audience": string(r.Audience),
@@ -344,28 +358,7 @@ func (s *Service) Release(ctx context.Context, a audit.Actor, d document.Documen
 
 // Releases lists a document's releases.
 func (s *Service) Releases(ctx context.Context, documentID string) ([]Release, error) {
-	rows, err := s.db.Query(ctx, `SELECT id, reference, document_id, case_id, redaction_set_id, version_sha256, audience, recipient_name, recipient_role,
-		recipient_org, purpose, method, lawful_basis, family_informed, exemption, exemption_reason, consent_id, override_id, restrictions,
-		released_by, released_at, team FROM releases WHERE document_id = ? ORDER BY released_at, id`, documentID)
-	if err != nil {
-		return nil, fmt.Errorf("list releases: %w", err)
-	}
-	defer rows.Close()
-	var out []Release
-	for rows.Next() {
-		var r Release
-		var lb string
-		if err := rows.Scan(&r.ID, &r.Reference, &r.DocumentID, &r.CaseID, &r.RedactionSetID, &r.VersionSHA256, &r.Audience, &r.Recipient.Name,
-			&r.Recipient.Role, &r.Recipient.Organisation, &r.Purpose, &r.Method, &lb, &r.FamilyInformed, &r.Exemption, &r.ExemptionReason,
-			&r.ConsentID, &r.OverrideID, &r.Restrictions, &r.ReleasedBy, &r.ReleasedAt, &r.Team); err != nil {
-			return nil, fmt.Errorf("read release: %w", err)
-		}
-		if err := fromJSON(lb, &r.LawfulBasis); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return s.queryReleases(ctx, `WHERE r.document_id = ?`, documentID)
 }
 
 // Decision is a recorded decision not to share.

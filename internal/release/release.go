@@ -83,6 +83,8 @@ type Service struct {
 	docs  *document.Service
 	cases *casefile.Store
 	now   func() time.Time
+	// contact is what letters to families give as the team's details.
+	contact Contact
 }
 
 // NewService returns a Service.

@@ -70,6 +70,10 @@ func toProblem(err error) (*problem, bool) {
 		status, detail, internal = http.StatusConflict, err.Error(), false
 	case errors.Is(err, release.ErrForbidden):
 		status, detail, internal = http.StatusForbidden, err.Error(), false
+	case errors.Is(err, release.ErrLinkExpired):
+		status, detail, internal = http.StatusGone, err.Error(), false
+	case errors.Is(err, release.ErrNotReady):
+		status, detail, internal = http.StatusServiceUnavailable, err.Error(), false
 	case errors.Is(err, release.ErrUnavailable):
 		status, detail, internal = http.StatusServiceUnavailable, "storage is unavailable for a moment: try again", true
 	case errors.Is(err, document.ErrUnavailable):

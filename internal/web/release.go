@@ -588,6 +588,7 @@ func (s *Server) createRelease(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.enqueueDelivery(r, rel)
 	w.Header().Set("Location", "/api/v1/releases/"+rel.ID)
 	writeJSON(w, http.StatusCreated, rel)
 	return nil

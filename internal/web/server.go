@@ -85,6 +85,7 @@ func (s *Server) Handler() http.Handler {
 	api("GET /api/v1/documents/{id}/file", s.getDocumentFile)
 
 	s.releaseRoutes(api)
+	s.deliveryRoutes(mux, api)
 
 	api("GET /api/v1/audit", s.listAudit)
 
