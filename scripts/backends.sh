@@ -255,7 +255,8 @@ start_postgres() {
 	say "postgresql $(basename "$(dirname "$PG_BIN")") on 127.0.0.1:$port, database $DB_NAME ($(since "$t0"))"
 }
 
-minio_live() { curl -fsS -o /dev/null --max-time 2 "http://$MINIO_ADDR/minio/health/live"; }
+# ready, not live: live answers before the object layer can serve requests.
+minio_live() { curl -fsS -o /dev/null --max-time 2 "http://$MINIO_ADDR/minio/health/ready"; }
 redis_pong() { [[ $(redis-cli -h 127.0.0.1 -p "${REDIS_ADDR##*:}" ping 2>/dev/null) == PONG ]]; }
 
 # await_exit gives a process TENTHS tenths of a second to exit, then kills it.

@@ -246,7 +246,9 @@ func (m *minioServer) start(t *testing.T) {
 	}
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		resp, err := http.Get("http://" + m.addr + "/minio/health/live")
+		// ready, not live: live answers before the object layer is up,
+		// and a request then fails with "Server not initialized yet".
+		resp, err := http.Get("http://" + m.addr + "/minio/health/ready")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
