@@ -7,6 +7,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/mail"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -31,12 +33,30 @@ type Config struct {
 	Concurrency  int    // RG_WORKER_CONCURRENCY, default 4
 	LogLevel     string // RG_LOG_LEVEL: debug, info, warn, error
 	SecureCookie bool   // RG_SECURE_COOKIES: set when served over HTTPS
+
+	// PublicURL is where people outside the council reach releasegate
+	// (RG_PUBLIC_URL, e.g. https://releasegate.example.gov.uk): the start
+	// of the links in letters. Empty means http://Addr (see BaseURL).
+	PublicURL string
+	// SMTP (RG_SMTP_*): with no host, emails wait in the outbox for a
+	// person to send them.
+	SMTPHost     string // RG_SMTP_HOST
+	SMTPPort     int    // RG_SMTP_PORT, default 587 (465: TLS from the start)
+	SMTPFrom     string // RG_SMTP_FROM: "Children's Services <cs@example.gov.uk>"
+	SMTPUsername string // RG_SMTP_USERNAME (optional)
+	SMTPPassword string // RG_SMTP_PASSWORD or RG_SMTP_PASSWORD_FILE
+	// Asking the author for consent (RG_CONSENT_*).
+	ConsentReplyTo   string // RG_CONSENT_REPLY_TO: where authors write back when a request names no address (default: RG_SMTP_FROM)
+	ConsentLinkDays  int    // RG_CONSENT_LINK_DAYS: how long an author's link works, default 14 days
+	ConsentChaseDays int    // RG_CONSENT_CHASE_WORKING_DAYS: working days between letters before a reminder, default 3
+	ConsentReminders int    // RG_CONSENT_REMINDERS: reminders before the manager is told, default 2
 }
 
 // Defaults returns the embedded defaults.
 func Defaults() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./data", S3Bucket: "releasegate", S3UseTLS: true,
-		MaxUploadMB: 100, MaxPages: 2000, MaxExpandMB: 1024, Concurrency: 4, LogLevel: "info", QueueAddr: "127.0.0.1:0"}
+		MaxUploadMB: 100, MaxPages: 2000, MaxExpandMB: 1024, Concurrency: 4, LogLevel: "info", QueueAddr: "127.0.0.1:0",
+		SMTPPort: 587, ConsentLinkDays: 14, ConsentChaseDays: 3, ConsentReminders: 2}
 }
 
 // FromEnv reads the environment over the defaults. getenv is os.Getenv in
@@ -95,6 +115,16 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	num(&c.Concurrency, "RG_WORKER_CONCURRENCY")
 	str(&c.LogLevel, "RG_LOG_LEVEL")
 	boolean(&c.SecureCookie, "RG_SECURE_COOKIES")
+	str(&c.PublicURL, "RG_PUBLIC_URL")
+	str(&c.SMTPHost, "RG_SMTP_HOST")
+	num(&c.SMTPPort, "RG_SMTP_PORT")
+	str(&c.SMTPFrom, "RG_SMTP_FROM")
+	str(&c.SMTPUsername, "RG_SMTP_USERNAME")
+	str(&c.SMTPPassword, "RG_SMTP_PASSWORD")
+	str(&c.ConsentReplyTo, "RG_CONSENT_REPLY_TO")
+	num(&c.ConsentLinkDays, "RG_CONSENT_LINK_DAYS")
+	num(&c.ConsentChaseDays, "RG_CONSENT_CHASE_WORKING_DAYS")
+	num(&c.ConsentReminders, "RG_CONSENT_REMINDERS")
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}
@@ -125,6 +155,19 @@ func (c Config) Validate() error {
 	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		return errors.New("RG_DATABASE_URL must be a postgres:// URL, or unset for the embedded SQLite database")
+	}
+	if c.SMTPHost != "" {
+		if _, err := mail.ParseAddress(c.SMTPFrom); err != nil {
+			return errors.New("RG_SMTP_HOST is set: set RG_SMTP_FROM to the address emails come from, e.g. \"Children's Services <cs@example.gov.uk>\"")
+		}
+	}
+	if (c.SMTPUsername == "") != (c.SMTPPassword == "") {
+		return errors.New("set both RG_SMTP_USERNAME and RG_SMTP_PASSWORD (or RG_SMTP_PASSWORD_FILE), or neither")
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return fmt.Errorf("RG_PUBLIC_URL must be an http(s) URL such as https://releasegate.example.gov.uk, not %q", c.PublicURL)
+		}
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
@@ -161,5 +204,16 @@ func (c Config) Redacted() map[string]any {
 		"blobs":         mode(c.S3Endpoint != "", "s3", "directory"),
 		"max_upload_mb": c.MaxUploadMB,
 		"concurrency":   c.Concurrency,
+		"mail":          mode(c.SMTPHost != "", "smtp", "outbox"),
+		"public_url":    c.BaseURL(),
 	}
+}
+
+// BaseURL is the start of links given to people outside the council:
+// RG_PUBLIC_URL, or http://Addr without it.
+func (c Config) BaseURL() string {
+	if c.PublicURL != "" {
+		return strings.TrimRight(c.PublicURL, "/")
+	}
+	return "http://" + c.Addr
 }

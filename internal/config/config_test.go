@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,6 +56,45 @@ func TestBadConfigSaysWhatToFix(t *testing.T) {
 	for _, tc := range cases {
 		_, err := config.FromEnv(env(tc.env))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err %v, want %q", tc.env, err, tc.want)
+		}
+	}
+}
+
+func TestMailAndConsentSettings(t *testing.T) {
+	c, err := config.FromEnv(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SMTPHost != "" || c.ConsentLinkDays != 14 || c.ConsentChaseDays != 3 || c.ConsentReminders != 2 || c.BaseURL() != "http://127.0.0.1:8080" {
+		t.Fatalf("defaults %+v", c)
+	}
+	f := filepath.Join(t.TempDir(), "smtp")
+	if err := os.WriteFile(f, []byte("pw\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err = config.FromEnv(env(map[string]string{"RG_SMTP_HOST": "smtp.example.gov.uk", "RG_SMTP_PORT": "465",
+		"RG_SMTP_FROM": "Children's Services <cs@example.gov.uk>", "RG_SMTP_USERNAME": "rg", "RG_SMTP_PASSWORD_FILE": f,
+		"RG_PUBLIC_URL": "https://rg.example.gov.uk/", "RG_CONSENT_LINK_DAYS": "21", "RG_CONSENT_REMINDERS": "3"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SMTPPort != 465 || c.SMTPPassword != "pw" || c.BaseURL() != "https://rg.example.gov.uk" || c.ConsentLinkDays != 21 || c.ConsentReminders != 3 {
+		t.Fatalf("%+v", c)
+	}
+	if c.Redacted()["mail"] != "smtp" || strings.Contains(fmt.Sprint(c.Redacted()), "pw") {
+		t.Fatalf("redacted %v", c.Redacted())
+	}
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"RG_SMTP_HOST": "smtp.example"}, "RG_SMTP_FROM"},
+		{map[string]string{"RG_SMTP_USERNAME": "rg"}, "RG_SMTP_PASSWORD"},
+		{map[string]string{"RG_PUBLIC_URL": "rg.example"}, "RG_PUBLIC_URL"},
+		{map[string]string{"RG_CONSENT_CHASE_WORKING_DAYS": "0"}, "RG_CONSENT_CHASE_WORKING_DAYS"},
+	} {
+		if _, err := config.FromEnv(env(tc.env)); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: err %v, want %q", tc.env, err, tc.want)
 		}
 	}
