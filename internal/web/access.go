@@ -1,10 +1,13 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/releasegate/releasegate/internal/audit"
 	"github.com/releasegate/releasegate/internal/casefile"
+	"github.com/releasegate/releasegate/internal/document"
+	"github.com/releasegate/releasegate/internal/release"
 	"github.com/releasegate/releasegate/internal/user"
 )
 
@@ -62,6 +65,23 @@ func (s *Server) deny(r *http.Request, action, caseID, documentID string) error 
 		return errForbidden("administrators allocate cases but do not see their documents")
 	}
 	return errForbidden("you are not allocated to this case: ask the team manager to allocate you")
+}
+
+// refused audits a refusal the release service made after the access
+// check passed (the rule of four eyes: nobody approves what they drew or
+// recorded) as a denied action on d, as every 403 is, and returns err.
+// Other errors pass through.
+func (s *Server) refused(r *http.Request, err error, action string, d document.Document) error {
+	if !errors.Is(err, release.ErrForbidden) {
+		return err
+	}
+	e := actor(r).Entry(action, audit.Denied)
+	e.CaseID, e.DocumentID = d.CaseID, d.ID
+	e.Detail = map[string]string{"route": r.Pattern, "rule": "four_eyes"}
+	if aerr := s.audit.Append(r.Context(), e); aerr != nil {
+		return aerr
+	}
+	return err
 }
 
 // requireRole refuses (audited) unless the user has one of roles.

@@ -137,13 +137,11 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// getDocument returns a document's record and state.
+// getDocument returns a document's record and state, to the people on its
+// case and to Legal Services once it is routed to them.
 func (s *Server) getDocument(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.docs.Get(r.Context(), r.PathValue("id"))
+	d, _, err := s.document(r, r.PathValue("id"), onCaseOrLegal, "document.view")
 	if err != nil {
-		return err
-	}
-	if _, err := s.authorize(r, d.CaseID, d.ID, workCase, "document.view"); err != nil {
 		return err
 	}
 	e := actor(r).Entry("document.view", audit.OK)
@@ -163,13 +161,12 @@ func (s *Server) getDocument(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// getDocumentFile streams a stored version (?version=original|working).
+// getDocumentFile streams a stored version (?version=original|working), to
+// the same people as getDocument: Legal Services reviews a redaction
+// against the original.
 func (s *Server) getDocumentFile(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.docs.Get(r.Context(), r.PathValue("id"))
+	d, _, err := s.document(r, r.PathValue("id"), onCaseOrLegal, "document.download")
 	if err != nil {
-		return err
-	}
-	if _, err := s.authorize(r, d.CaseID, d.ID, workCase, "document.download"); err != nil {
 		return err
 	}
 	rc, size, mediaType, err := s.docs.Open(r.Context(), actor(r), d, document.Version(r.URL.Query().Get("version")))

@@ -60,6 +60,12 @@ const (
 	onCaseOrLegal               // those, or Legal Services on a case routed to it
 	legalOnly                   // Legal Services on a case routed to it
 	managerOnly                 // the allocated manager
+	// legalReview: Legal Services on a Care Order case, the only cases
+	// whose redactions they review (DESIGN.md section 1 and rule 5); a
+	// case routed to them by an advice request or an override is one they
+	// read and advise on, not one whose redactions they approve.
+	legalReview
+	reviewer // the allocated manager, or legalReview
 )
 
 // document loads document id and checks the caller may act on it as ac
@@ -86,6 +92,8 @@ func (s *Server) document(r *http.Request, id string, ac access, action string) 
 			return d, c, err
 		}
 	}
+	manager := allocated && role == user.Manager
+	legalCareOrder := u.Role == user.Legal && c.LegalStatus.IsCareOrder()
 	ok := false
 	switch ac {
 	case onCase:
@@ -95,7 +103,11 @@ func (s *Server) document(r *http.Request, id string, ac access, action string) 
 	case legalOnly:
 		ok = legal
 	case managerOnly:
-		ok = allocated && role == user.Manager
+		ok = manager
+	case legalReview:
+		ok = legalCareOrder
+	case reviewer:
+		ok = manager || legalCareOrder
 	}
 	if ok {
 		return d, c, nil
@@ -106,6 +118,12 @@ func (s *Server) document(r *http.Request, id string, ac access, action string) 
 	switch {
 	case ac == legalOnly:
 		return d, c, errForbidden("only Legal Services may do this, on a case routed to them")
+	case (ac == legalReview || ac == reviewer) && u.Role == user.Legal:
+		return d, c, errForbidden("Legal Services review redactions on Care Order cases only: on this case the team manager approves them")
+	case ac == legalReview:
+		return d, c, errForbidden("only Legal Services may do this, on a Care Order case")
+	case ac == reviewer && allocated:
+		return d, c, errForbidden("only the case's team manager, or Legal Services on a Care Order case, may do this")
 	case ac == managerOnly && allocated:
 		return d, c, errForbidden("only the case's team manager may do this")
 	case u.Role == user.Legal:
@@ -301,12 +319,13 @@ func (s *Server) approveOverride(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err := s.document(r, o.DocumentID, managerOnly, "consent_override.approve"); err != nil {
+	d, _, err := s.document(r, o.DocumentID, managerOnly, "consent_override.approve")
+	if err != nil {
 		return err
 	}
 	o, err = s.rel.ApproveOverride(r.Context(), actor(r), o.ID)
 	if err != nil {
-		return err
+		return s.refused(r, err, "consent_override.approve", d)
 	}
 	writeJSON(w, http.StatusOK, o)
 	return nil
@@ -408,9 +427,27 @@ func (s *Server) getSetFile(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// setAction handles the transitions of a redaction set.
+// setAction handles the transitions of a redaction set. Access is checked
+// before the body is read, so every refusal is a 403 and audited.
 func (s *Server) setAction(name string) handlerFunc {
+	action, ac := "redaction."+name, onCase
+	switch name {
+	case "approve":
+		ac = managerOnly
+	case "legal-approve":
+		action, ac = "redaction.legal_approve", legalReview
+	case "amend", "reject":
+		ac = reviewer
+	}
 	return func(w http.ResponseWriter, r *http.Request) error {
+		cur, err := s.rel.GetSet(r.Context(), r.PathValue("rid"))
+		if err != nil {
+			return err
+		}
+		d, _, err := s.document(r, cur.DocumentID, ac, action)
+		if err != nil {
+			return err
+		}
 		var body struct {
 			SHA256   string `json:"sha256"`
 			Comments string `json:"comments"`
@@ -420,51 +457,24 @@ func (s *Server) setAction(name string) handlerFunc {
 				return err
 			}
 		}
-		ctx, a, id := r.Context(), actor(r), r.PathValue("rid")
+		ctx, a := r.Context(), actor(r)
 		var st release.Set
-		var err error
 		switch name {
 		case "submit":
-			if _, err := s.set(r, onCase, "redaction.submit"); err != nil {
-				return err
-			}
-			if st, err = s.rel.Submit(ctx, a, id); err == nil {
+			if st, err = s.rel.Submit(ctx, a, cur.ID); err == nil {
 				s.enqueueApply(r, st)
 			}
 		case "approve":
-			if _, err := s.set(r, managerOnly, "redaction.approve"); err != nil {
-				return err
-			}
-			st, err = s.rel.Approve(ctx, a, id, body.SHA256)
+			st, err = s.rel.Approve(ctx, a, cur.ID, body.SHA256)
 		case "legal-approve":
-			if err := s.requireRole(r, "redaction.legal_approve", user.Legal); err != nil {
-				return err
-			}
-			if _, err := s.set(r, legalOnly, "redaction.legal_approve"); err != nil {
-				return err
-			}
-			st, err = s.rel.LegalApprove(ctx, a, id, body.SHA256)
-		case "amend", "reject":
-			cur, err := s.set(r, onCaseOrLegal, "redaction."+name)
-			if err != nil {
-				return err
-			}
-			if u := currentUser(r); u.Role != user.Legal {
-				if _, _, err := s.document(r, cur.DocumentID, managerOnly, "redaction."+name); err != nil {
-					return err
-				}
-			}
-			if name == "amend" {
-				st, err = s.rel.Amend(ctx, a, id, body.Comments)
-			} else {
-				st, err = s.rel.Reject(ctx, a, id, body.Comments)
-			}
-			if err != nil {
-				return err
-			}
+			st, err = s.rel.LegalApprove(ctx, a, cur.ID, body.SHA256)
+		case "amend":
+			st, err = s.rel.Amend(ctx, a, cur.ID, body.Comments)
+		case "reject":
+			st, err = s.rel.Reject(ctx, a, cur.ID, body.Comments)
 		}
 		if err != nil {
-			return err
+			return s.refused(r, err, action, d)
 		}
 		writeJSON(w, http.StatusOK, st)
 		return nil
