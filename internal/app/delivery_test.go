@@ -122,7 +122,9 @@ func TestReleaseDelivery(t *testing.T) {
 			}
 		}
 		feed := e.sw.Do(http.MethodGet, "/api/v1/cases/"+caseID+"/case-record", nil)
-		var fd struct{ Entries []struct{ Reference, Text string } }
+		var fd struct {
+			Entries []struct{ Reference, Text string }
+		}
 		feed.JSON(t, &fd)
 		if len(fd.Entries) != 1 || fd.Entries[0].Reference != rel.Reference || fd.Entries[0].Text != string(cr.Body) {
 			t.Errorf("case record feed: %s", feed.Body)

@@ -199,7 +199,9 @@ func (s *Service) failDelivery(ctx context.Context, r Release, why string) error
 	})
 }
 
-func systemActor() audit.Actor { return audit.Actor{ID: user.System.ID, Role: string(user.System.Role)} }
+func systemActor() audit.Actor {
+	return audit.Actor{ID: user.System.ID, Role: string(user.System.Role)}
+}
 
 func (s *Service) auditRelease(ctx context.Context, tx *store.Tx, a audit.Actor, r Release, action, outcome string, extra map[string]string) error {
 	e := a.Entry(action, outcome)

@@ -99,7 +99,7 @@ func (s *Service) ListReleases(ctx context.Context, f Filter) ([]Release, error)
 // Stages a document passes through on its way to a release, as the team
 // summary counts them.
 const (
-	StageIngesting     = "ingesting"      // received, not ready yet
+	StageIngesting     = "ingesting" // received, not ready yet
 	StageConsent       = "awaiting_consent"
 	StageRedaction     = "redaction"      // a set is being drawn
 	StageReview        = "manager_review" // a set waits for a manager
