@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -37,6 +38,8 @@ type matrixTarget struct {
 	// (made on first use): on a case never routed to Legal, an advice
 	// request or an override can only exist on a document it routes.
 	routed string
+	// released is a release of it, delivered (made on first use).
+	released string
 	// release is a document ready to release to court (made on first use).
 	release string
 }
@@ -99,6 +102,10 @@ func TestAccessMatrixRelease(t *testing.T) {
 				}
 				return "/api/v1/redactions/" + st["id"].(string) + suffix, b
 			}
+		}
+		// rel is a request to tg's release, delivered (made on first use).
+		rel := func(suffix string) func(*matrixTarget) (string, any) {
+			return func(tg *matrixTarget) (string, any) { return "/api/v1/releases/" + m.delivered(tg) + suffix, nil }
 		}
 		// Columns: sw, mgr, other_sw, other_mgr, legal_co, legal_advice,
 		// legal_none, admin, anon.
@@ -178,6 +185,25 @@ func TestAccessMatrixRelease(t *testing.T) {
 				cells{200, 200, 403, 403, 200, 200, 403, 403, 401}},
 			{"GET /api/v1/documents/{id}/file", doc("/file", nil), false,
 				cells{200, 200, 403, 403, 200, 200, 403, 403, 401}},
+
+			// A release's life after it is made (web.deliveryRoutes).
+			{"GET /api/v1/releases", at("/api/v1/releases", nil), false,
+				cells{200, 200, 200, 200, 403, 403, 403, 200, 401}},
+			{"GET /api/v1/releases/summary", at("/api/v1/releases/summary?team=north", nil), false,
+				cells{403, 200, 403, 200, 403, 403, 403, 200, 401}},
+			{"GET /api/v1/releases/{rid}", rel(""), false,
+				cells{200, 200, 403, 403, 403, 403, 403, 403, 401}},
+			{"GET /api/v1/releases/{rid}/file", rel("/file"), false,
+				cells{200, 200, 403, 403, 403, 403, 403, 403, 401}},
+			{"GET /api/v1/releases/{rid}/family-letter", rel("/family-letter"), false,
+				cells{200, 200, 403, 403, 403, 403, 403, 403, 401}},
+			{"GET /api/v1/releases/{rid}/case-record", rel("/case-record"), false,
+				cells{200, 200, 403, 403, 403, 403, 403, 403, 401}},
+			{"POST /api/v1/releases/{rid}/link", rel("/link"), false,
+				cells{201, 201, 403, 403, 403, 403, 403, 403, 401}},
+			{"GET /api/v1/cases/{case}/case-record", func(tg *matrixTarget) (string, any) {
+				return "/api/v1/cases/" + tg.caseID + "/case-record", nil
+			}, false, cells{200, 200, 403, 403, 403, 403, 403, 403, 401}},
 		}
 
 		t.Run("every release route has a row", func(t *testing.T) {
@@ -230,18 +256,28 @@ func TestAccessMatrixRelease(t *testing.T) {
 	})
 }
 
-// releaseRoutePatterns reads the patterns web.releaseRoutes registers from
-// its source, so a route added there without a row here fails the test.
+// releaseRoutePatterns reads the patterns web.releaseRoutes and
+// web.deliveryRoutes register (through api) from their source, so a route
+// added there without a row here fails the test.
 func releaseRoutePatterns(t *testing.T) []string {
 	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), "../web/release.go", nil, 0)
+	var out []string
+	for file, name := range map[string]string{"../web/release.go": "releaseRoutes", "../web/delivery.go": "deliveryRoutes"} {
+		out = append(out, routePatterns(t, file, name)...)
+	}
+	return out
+}
+
+func routePatterns(t *testing.T, file, name string) []string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []string
 	for _, d := range f.Decls {
 		fn, ok := d.(*ast.FuncDecl)
-		if !ok || fn.Name.Name != "releaseRoutes" {
+		if !ok || fn.Name.Name != name {
 			continue
 		}
 		ast.Inspect(fn.Body, func(n ast.Node) bool {
@@ -262,7 +298,7 @@ func releaseRoutePatterns(t *testing.T) []string {
 		})
 	}
 	if len(out) == 0 {
-		t.Fatal("found no routes in web.releaseRoutes")
+		t.Fatalf("found no routes in web.%s", name)
 	}
 	return out
 }
@@ -368,6 +404,35 @@ func (m *accessMatrix) releasable(tg *matrixTarget) string {
 	}
 	tg.release = doc
 	return doc
+}
+
+// delivered returns a release of tg's releasable document, once the
+// worker has stamped it and rendered the family's letter.
+func (m *accessMatrix) delivered(tg *matrixTarget) string {
+	if tg.released != "" {
+		return tg.released
+	}
+	r := m.sw.Do(http.MethodPost, "/api/v1/documents/"+m.releasable(tg)+"/releases", releaseBody("court"))
+	if r.Status != http.StatusCreated {
+		m.t.Fatalf("release: %d %s", r.Status, r.Body)
+	}
+	id := r.Map(m.t)["id"].(string)
+	deadline := time.Now().Add(wait)
+	for {
+		rel, err := m.env.App.Releases.GetRelease(context.Background(), id)
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		if rel.Delivery.State == "delivered" && rel.Delivery.FamilyLetter {
+			break
+		}
+		if time.Now().After(deadline) {
+			m.t.Fatalf("release %s not delivered after %s", id, wait)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	tg.released = id
+	return id
 }
 
 // consentOn records a fresh consent on doc and returns its id.
