@@ -149,6 +149,9 @@ func TestAccessMatrixRelease(t *testing.T) {
 			// The rule of four eyes: the manager drew this set.
 			{"POST /api/v1/redactions/{rid}/approve own set", set(m.submittedByManager, "/approve", nil), false,
 				cells{403, 403, 403, 403, 403, 403, 403, 403, 401}},
+			// Nor may a manager who changed the set's terms approve it.
+			{"POST /api/v1/redactions/{rid}/approve set the manager edited", set(m.editedByManager, "/approve", nil), false,
+				cells{403, 403, 403, 403, 403, 403, 403, 403, 401}},
 			// A set the manager approved: on a Care Order case it waits for
 			// Legal Services; on any other it is applied, and Legal (seeing
 			// the document for the advice asked) has no review to make.
@@ -508,6 +511,32 @@ func (m *accessMatrix) submitted(tg *matrixTarget) map[string]any { return m.dra
 // submittedByManager is submitted, but drawn by the manager.
 func (m *accessMatrix) submittedByManager(tg *matrixTarget) map[string]any {
 	return m.drawn(m.mgr, tg, true)
+}
+
+// editedByManager is drawn and submitted by the social worker after the
+// manager changed its terms.
+func (m *accessMatrix) editedByManager(tg *matrixTarget) map[string]any {
+	t := m.t
+	t.Helper()
+	st := m.drawn(m.sw, tg, false)
+	id := st["id"].(string)
+	if r := m.mgr.Do(http.MethodPut, "/api/v1/redactions/"+id, setBody("")); r.Status != http.StatusOK {
+		t.Fatalf("manager edits: %d %s", r.Status, r.Body)
+	}
+	if r := m.sw.Do(http.MethodPost, "/api/v1/redactions/"+id+"/submit", nil); r.Status != http.StatusOK {
+		t.Fatalf("submit: %d %s", r.Status, r.Body)
+	}
+	deadline := time.Now().Add(wait)
+	for {
+		st = m.sw.Do(http.MethodGet, "/api/v1/redactions/"+id, nil).Map(t)
+		if st["version_sha256"] != nil {
+			return st
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("redaction set %s not applied after %s", id, wait)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // approved is a fresh set the manager approved: waiting for Legal on a

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,6 +61,9 @@ type Set struct {
 	AppliedTerms   []string        `json:"applied_terms"`
 	Comments       string          `json:"comments,omitempty"`
 	DrawnBy        string          `json:"drawn_by"`
+	// EditedBy are the others who changed its marks or terms; like its
+	// author, none of them may approve it.
+	EditedBy []string `json:"edited_by,omitempty"`
 	SubmittedAt    *time.Time      `json:"submitted_at,omitempty"`
 	VersionSHA256  string          `json:"version_sha256,omitempty"`
 	Verification   json.RawMessage `json:"verification,omitempty"`
@@ -212,7 +216,7 @@ func (s *Service) Sets(ctx context.Context, documentID string) ([]Set, error) {
 }
 
 const setCols = `id, document_id, audience, state, marks, terms, applied_terms, comments, drawn_by, submitted_at, version_key, verification, apply_error,
-	applied_at, approved_by, approved_at, approved_sha256, legal_by, legal_at, legal_sha256, created_at, updated_at`
+	applied_at, approved_by, approved_at, approved_sha256, legal_by, legal_at, legal_sha256, created_at, updated_at, edited_by`
 
 func setsWhere(ctx context.Context, q store.Querier, where string, args ...any) ([]Set, error) {
 	where, lock := splitLock(where)
@@ -224,15 +228,15 @@ func setsWhere(ctx context.Context, q store.Querier, where string, args ...any) 
 	var out []Set
 	for rows.Next() {
 		var st Set
-		var marks, terms, applied, verification string
+		var marks, terms, applied, verification, editors string
 		var submitted, appliedAt, approvedAt, legalAt sql.NullTime
 		var key, approvedBy, legalBy sql.NullString
 		if err := rows.Scan(&st.ID, &st.DocumentID, &st.Audience, &st.State, &marks, &terms, &applied, &st.Comments, &st.DrawnBy, &submitted, &key,
 			&verification, &st.ApplyError, &appliedAt, &approvedBy, &approvedAt, &st.ApprovedSHA256, &legalBy, &legalAt, &st.LegalSHA256,
-			&st.CreatedAt, &st.UpdatedAt); err != nil {
+			&st.CreatedAt, &st.UpdatedAt, &editors); err != nil {
 			return nil, fmt.Errorf("read redaction set: %w", err)
 		}
-		if err := errors.Join(fromJSON(marks, &st.Marks), fromJSON(terms, &st.Terms), fromJSON(applied, &st.AppliedTerms)); err != nil {
+		if err := errors.Join(fromJSON(marks, &st.Marks), fromJSON(terms, &st.Terms), fromJSON(applied, &st.AppliedTerms), fromJSON(editors, &st.EditedBy)); err != nil {
 			return nil, fmt.Errorf("redaction set %s: %w", st.ID, err)
 		}
 		if verification != "" {
@@ -314,7 +318,11 @@ func (s *Service) UpdateSet(ctx context.Context, a audit.Actor, id string, in Se
 	return s.transition(ctx, a, id, "redaction.update", func(st Set) error { return inState(st, Draft) },
 		func(tx *store.Tx, st *Set, now time.Time) error {
 			st.Marks, st.Terms = nonNil(in.Marks), nonNil(in.Terms)
-			_, err := tx.Exec(ctx, `UPDATE redaction_sets SET marks = ?, terms = ?, updated_at = ? WHERE id = ?`, jsonText(st.Marks), jsonText(st.Terms), now, st.ID)
+			if a.ID != st.DrawnBy && !slices.Contains(st.EditedBy, a.ID) {
+				st.EditedBy = append(st.EditedBy, a.ID)
+			}
+			_, err := tx.Exec(ctx, `UPDATE redaction_sets SET marks = ?, terms = ?, edited_by = ?, updated_at = ? WHERE id = ?`,
+				jsonText(st.Marks), jsonText(st.Terms), jsonText(nonNil(st.EditedBy)), now, st.ID)
 			return err
 		})
 }
@@ -353,6 +361,9 @@ func (s *Service) Approve(ctx context.Context, a audit.Actor, id, sha string) (S
 		}
 		if st.DrawnBy == a.ID {
 			return fmt.Errorf("%w: you drew this redaction set; another manager must approve it", ErrForbidden)
+		}
+		if slices.Contains(st.EditedBy, a.ID) {
+			return fmt.Errorf("%w: you changed this redaction set's marks or terms; another manager must approve it", ErrForbidden)
 		}
 		if st.versionKey == "" {
 			if st.ApplyError != "" {
