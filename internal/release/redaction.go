@@ -52,18 +52,18 @@ type SetInput struct {
 
 // Set is one audience's redactions of a document.
 type Set struct {
-	ID             string          `json:"id"`
-	DocumentID     string          `json:"document_id"`
-	Audience       Audience        `json:"audience"`
-	State          SetState        `json:"state"`
-	Marks          []Mark          `json:"marks"`
-	Terms          []Term          `json:"terms"`
-	AppliedTerms   []string        `json:"applied_terms"`
-	Comments       string          `json:"comments,omitempty"`
-	DrawnBy        string          `json:"drawn_by"`
+	ID           string   `json:"id"`
+	DocumentID   string   `json:"document_id"`
+	Audience     Audience `json:"audience"`
+	State        SetState `json:"state"`
+	Marks        []Mark   `json:"marks"`
+	Terms        []Term   `json:"terms"`
+	AppliedTerms []string `json:"applied_terms"`
+	Comments     string   `json:"comments,omitempty"`
+	DrawnBy      string   `json:"drawn_by"`
 	// EditedBy are the others who changed its marks or terms; like its
 	// author, none of them may approve it.
-	EditedBy []string `json:"edited_by,omitempty"`
+	EditedBy       []string        `json:"edited_by,omitempty"`
 	SubmittedAt    *time.Time      `json:"submitted_at,omitempty"`
 	VersionSHA256  string          `json:"version_sha256,omitempty"`
 	Verification   json.RawMessage `json:"verification,omitempty"`
