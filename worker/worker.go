@@ -143,6 +143,8 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TypeRedactionApply, w.HandleApply)
 	mux.HandleFunc(TypeReleaseDeliver, w.HandleDeliver)
 	mux.HandleFunc(TypeFamilyNotify, w.HandleNotify)
+	mux.HandleFunc(TypeConsentRequest, w.HandleConsentRequest)
+	mux.HandleFunc(TypeConsentChase, w.HandleConsentChase)
 	return mux
 }
 
@@ -306,7 +308,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	periodic := []struct {
 		typ   string
 		every time.Duration
-	}{{TypeReconcile, w.cfg.ReconcileEvery}, {TypeBlobSweep, w.cfg.SweepEvery}}
+	}{{TypeReconcile, w.cfg.ReconcileEvery}, {TypeBlobSweep, w.cfg.SweepEvery}, {TypeConsentChase, ConsentChaseEvery}}
 	for _, p := range periodic {
 		if _, err := sched.Register(fmt.Sprintf("@every %s", p.every), asynq.NewTask(p.typ, nil),
 			asynq.Queue(queue.Default), asynq.MaxRetry(0), asynq.Unique(p.every-time.Second)); err != nil {

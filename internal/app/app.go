@@ -20,6 +20,7 @@ import (
 	"github.com/releasegate/releasegate/internal/casefile"
 	"github.com/releasegate/releasegate/internal/config"
 	"github.com/releasegate/releasegate/internal/document"
+	"github.com/releasegate/releasegate/internal/mail"
 	"github.com/releasegate/releasegate/internal/metric"
 	"github.com/releasegate/releasegate/internal/pdf/ingest"
 	"github.com/releasegate/releasegate/internal/queue"
@@ -78,6 +79,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	lim.MaxDecompressedBytes = int64(cfg.MaxExpandMB) << 20
 	a.Docs = document.NewService(db, a.Blobs, a.Audit, log, document.Config{Limits: lim, Scratch: scratch})
 	a.Releases = release.NewService(db, a.Blobs, a.Audit, a.Docs, a.Cases)
+	if err := configureRequests(a.Releases, cfg); err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.Metrics = metric.New(a.Queue.Depth, log)
 	a.Web = web.New(db, a.Users, a.Cases, a.Docs, a.Releases, a.Audit, a.Blobs, a.Queue, a.Metrics, log,
 		web.Config{MaxUploadBytes: int64(cfg.MaxUploadMB) << 20, Scratch: scratch, SecureCookies: cfg.SecureCookie})
@@ -85,6 +90,25 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	wc.Concurrency = cfg.Concurrency
 	a.Worker = worker.New(a.Docs, a.Releases, db, a.Blobs, a.Queue, a.Metrics, log, wc)
 	return a, nil
+}
+
+// configureRequests sets how consent requests reach authors: by SMTP when
+// RG_SMTP_HOST is set, otherwise through the outbox.
+func configureRequests(rel *release.Service, cfg config.Config) error {
+	rc := release.RequestConfig{BaseURL: cfg.BaseURL(), ReplyTo: cfg.ConsentReplyTo, LinkDays: cfg.ConsentLinkDays,
+		ChaseAfter: cfg.ConsentChaseDays, Reminders: cfg.ConsentReminders}
+	if rc.ReplyTo == "" {
+		rc.ReplyTo = cfg.SMTPFrom
+	}
+	if cfg.SMTPHost != "" {
+		m, err := mail.NewSMTP(mail.Config{Host: cfg.SMTPHost, Port: cfg.SMTPPort, From: cfg.SMTPFrom, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword})
+		if err != nil {
+			return err
+		}
+		rc.Mail = m
+	}
+	rel.ConfigureRequests(rc)
+	return nil
 }
 
 // OpenDB opens and migrates the records database.

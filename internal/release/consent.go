@@ -94,6 +94,18 @@ func (c *Consent) covers(a Audience, today string) bool {
 }
 
 func (in *ConsentInput) validate(today string) error {
+	switch in.EvidenceKind {
+	case EvidenceLetter, EvidenceEmail:
+	default:
+		return fmt.Errorf("%w: evidence_kind must be letter or email (the author's own answer arrives through the consent link)", ErrInvalid)
+	}
+	return in.check(today)
+}
+
+// check validates everything but the evidence kind, which the caller
+// vouches for: RecordConsent for letters and emails, the consent link for
+// the author's own answer.
+func (in *ConsentInput) check(today string) error {
 	if err := checkAudiences("granted", in.Granted); err != nil {
 		return err
 	}
@@ -107,11 +119,6 @@ func (in *ConsentInput) validate(today string) error {
 	}
 	if len(in.Granted)+len(in.Refused) == 0 {
 		return fmt.Errorf("%w: say which audiences the author granted and which they refused", ErrInvalid)
-	}
-	switch in.EvidenceKind {
-	case EvidenceLetter, EvidenceEmail:
-	default:
-		return fmt.Errorf("%w: evidence_kind must be letter or email (the author's own answer arrives through the consent link)", ErrInvalid)
 	}
 	if err := in.GivenBy.check("given_by"); err != nil {
 		return err
@@ -165,24 +172,30 @@ func (s *Service) RecordConsent(ctx context.Context, a audit.Actor, documentID s
 		GivenOn: in.GivenOn, ExpiresOn: in.ExpiresOn, RecordedBy: a.ID, CreatedAt: now, evidenceKey: ev.Key}
 	c.State = c.state(today)
 	c.EvidenceSHA256 = keyHex(ev.Key)
-	err = s.db.Tx(ctx, func(tx *store.Tx) error {
-		if err := registerBlob(ctx, tx, ev, now); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO consents (id, document_id, granted, refused, purposes, conditions, condition_terms, evidence_kind, evidence_key,
-			given_by_name, given_by_role, given_by_org, given_on, expires_on, recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.ID, c.DocumentID, jsonText(c.Granted), jsonText(c.Refused), c.Purposes, c.Conditions, jsonText(c.ConditionTerms), c.EvidenceKind, string(ev.Key),
-			c.GivenBy.Name, c.GivenBy.Role, c.GivenBy.Organisation, c.GivenOn, c.ExpiresOn, c.RecordedBy, now)
-		if err != nil {
-			return fmt.Errorf("insert consent: %w", err)
-		}
-		e := a.Entry("consent.record", audit.OK)
-		e.CaseID, e.DocumentID = d.CaseID, d.ID
-		e.Detail = map[string]string{"consent_id": c.ID, "state": string(c.State), "granted": strings.Join(audStrings(c.Granted), ","),
-			"refused": strings.Join(audStrings(c.Refused), ","), "evidence_sha256": c.EvidenceSHA256, "condition_terms": fmt.Sprint(len(c.ConditionTerms))}
-		return s.audit.AppendTx(ctx, tx, e)
-	})
+	err = s.db.Tx(ctx, func(tx *store.Tx) error { return s.insertConsent(ctx, tx, a, d.CaseID, c, ev, now) })
 	return c, err
+}
+
+// insertConsent stores c, recorded by c.RecordedBy, with its evidence and
+// audits it as done by a, inside tx: the author's answer through the
+// consent link is recorded in the transaction that uses the link up.
+func (s *Service) insertConsent(ctx context.Context, tx *store.Tx, a audit.Actor, caseID string, c Consent, ev Evidence, now time.Time) error {
+	if err := registerBlob(ctx, tx, ev, now); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO consents (id, document_id, granted, refused, purposes, conditions, condition_terms, evidence_kind, evidence_key,
+		given_by_name, given_by_role, given_by_org, given_on, expires_on, recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.DocumentID, jsonText(c.Granted), jsonText(c.Refused), c.Purposes, c.Conditions, jsonText(c.ConditionTerms), c.EvidenceKind, string(ev.Key),
+		c.GivenBy.Name, c.GivenBy.Role, c.GivenBy.Organisation, c.GivenOn, c.ExpiresOn, c.RecordedBy, now)
+	if err != nil {
+		return fmt.Errorf("insert consent: %w", err)
+	}
+	e := a.Entry("consent.record", audit.OK)
+	e.CaseID, e.DocumentID = caseID, c.DocumentID
+	e.Detail = map[string]string{"consent_id": c.ID, "state": string(c.State), "granted": strings.Join(audStrings(c.Granted), ","),
+		"refused": strings.Join(audStrings(c.Refused), ","), "evidence_kind": c.EvidenceKind, "evidence_sha256": c.EvidenceSHA256,
+		"condition_terms": fmt.Sprint(len(c.ConditionTerms))}
+	return s.audit.AppendTx(ctx, tx, e)
 }
 
 // WithdrawConsent records that the author withdrew consent. Releases made

@@ -85,6 +85,8 @@ type Service struct {
 	now   func() time.Time
 	// contact is what letters to families give as the team's details.
 	contact Contact
+	// requests is how consent requests are sent and chased (request.go).
+	requests RequestConfig
 }
 
 // NewService returns a Service.

@@ -65,10 +65,11 @@ func addWorkingDays(t time.Time, n int) time.Time {
 	return d
 }
 
-// endOfUKDay returns the last instant of the UK date that is days after
-// the UK date of t: links "work until 7 December" work all that day.
+// endOfUKDay returns the last second (23:59:59, UK time) of the UK date
+// that is days after the UK date of t: links "work until 7 December" work
+// all that day. Whole seconds survive both engines' timestamps unchanged.
 func endOfUKDay(t time.Time, days int) time.Time {
 	loc := ukLocation()
 	t = t.In(loc)
-	return time.Date(t.Year(), t.Month(), t.Day()+days+1, 0, 0, 0, 0, loc).Add(-time.Nanosecond)
+	return time.Date(t.Year(), t.Month(), t.Day()+days+1, 0, 0, 0, 0, loc).Add(-time.Second)
 }

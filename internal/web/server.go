@@ -86,6 +86,7 @@ func (s *Server) Handler() http.Handler {
 
 	s.releaseRoutes(api)
 	s.deliveryRoutes(mux, api)
+	s.authorRoutes(mux, api)
 
 	api("GET /api/v1/audit", s.listAudit)
 
