@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -26,6 +27,7 @@ import (
 	"github.com/releasegate/releasegate/internal/blob"
 	"github.com/releasegate/releasegate/internal/config"
 	"github.com/releasegate/releasegate/internal/mail/mailtest"
+	"github.com/releasegate/releasegate/internal/release"
 	"github.com/releasegate/releasegate/internal/user"
 	"github.com/releasegate/releasegate/worker"
 )
@@ -626,4 +628,83 @@ func (c *testClock) now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.t
+}
+
+// TestAuthorMailFaults: an email the mail server could not take is tried
+// again and sent once; one whose worker stopped mid-send is never sent
+// again, but left in the outbox for a person to check.
+func TestAuthorMailFaults(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, mode apptest.Mode) {
+		e := newAuthorEnv(t, mode, nil)
+		ctx := context.Background()
+		rec := &mailtest.Recorder{}
+		e.env.App.Releases.ConfigureRequests(release.RequestConfig{Mail: rec, BaseURL: "https://rg.example.gov.uk", LinkDays: 30})
+		send := func(rid string) {
+			t.Helper()
+			task, _, err := worker.NewConsentRequestTask(rid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := e.env.App.Worker.HandleConsentRequest(ctx, task); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// firstAttempt waits for the worker's first, failed, attempt.
+		firstAttempt := func(doc, rid string) map[string]any {
+			t.Helper()
+			deadline := time.Now().Add(wait)
+			for {
+				_, ms := e.requestWithMessages(doc, rid)
+				if len(ms) == 1 && ms[0]["attempts"].(float64) >= 1 && ms[0]["state"] == "pending" {
+					return ms[0]
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("no failed attempt after %s: %v", wait, ms)
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+		}
+
+		rec.Fail(errors.New("dial tcp 192.0.2.1:587: connection refused"))
+		_, doc := e.document("none")
+		rid := e.askAuthor(doc, "jane.example@police.example", nil)["id"].(string)
+		m := firstAttempt(doc, rid)
+		if !strings.Contains(m["last_error"].(string), "connection refused") || len(outbox(t, e.sw, rid)) != 1 {
+			t.Fatalf("a message the server could not take: %v", m)
+		}
+		if req, _ := e.requestWithMessages(doc, rid); req["sent_at"] != nil {
+			t.Fatal("the request is marked sent")
+		}
+		rec.Fail(nil)
+		send(rid)
+		send(rid)
+		req, ms := e.requestWithMessages(doc, rid)
+		if len(rec.Sent()) != 1 || ms[0]["state"] != "sent" || req["sent_at"] == nil {
+			t.Fatalf("after the server came back: %d sent, %v", len(rec.Sent()), ms)
+		}
+		if sent := rec.Sent()[0]; sent.To.Email != "jane.example@police.example" || sent.ReplyTo != "sam.jones@council.example" ||
+			!strings.Contains(sent.Text, "https://rg.example.gov.uk/author/v1/") || len(sent.Attachments) != 1 {
+			t.Fatalf("email: %+v", sent)
+		}
+
+		// A worker stopped between claiming the email and recording it sent.
+		rec.Fail(errors.New("connection reset"))
+		_, doc2 := e.document("none")
+		rid2 := e.askAuthor(doc2, "jane.example@police.example", nil)["id"].(string)
+		m = firstAttempt(doc2, rid2)
+		if _, err := e.env.App.DB.Exec(ctx, `UPDATE consent_messages SET state = 'sending', claimed_at = ? WHERE id = ?`,
+			time.Now().UTC().Add(-time.Hour), m["id"]); err != nil {
+			t.Fatal(err)
+		}
+		rec.Fail(nil)
+		send(rid2)
+		send(rid2)
+		req, ms = e.requestWithMessages(doc2, rid2)
+		if len(rec.Sent()) != 1 || ms[0]["state"] != "unknown" || req["sent_at"] == nil {
+			t.Fatalf("after a worker stopped mid-send: %d sent, %v", len(rec.Sent()), ms)
+		}
+		if ob := outbox(t, e.sw, rid2); len(ob) != 1 || ob[0]["state"] != "unknown" {
+			t.Fatalf("the message of unknown fate is not in the outbox: %v", ob)
+		}
+	})
 }

@@ -71,8 +71,10 @@ type consentRequestJSON struct {
 	Messages []release.Message `json:"messages"`
 }
 
+// getConsentRequest shows a request with its letters, which hold the
+// author's links: for the case's social worker and manager only.
 func (s *Server) getConsentRequest(w http.ResponseWriter, r *http.Request) error {
-	d, _, err := s.document(r, r.PathValue("id"), onCaseOrLegal, "consent_request.view")
+	d, _, err := s.document(r, r.PathValue("id"), onCase, "consent_request.view")
 	if err != nil {
 		return err
 	}
