@@ -145,6 +145,7 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TypeFamilyNotify, w.HandleNotify)
 	mux.HandleFunc(TypeConsentRequest, w.HandleConsentRequest)
 	mux.HandleFunc(TypeConsentChase, w.HandleConsentChase)
+	mux.HandleFunc(TypeLegalRoute, w.HandleLegalRoute)
 	return mux
 }
 
@@ -244,7 +245,11 @@ func (w *Worker) Reconcile(ctx context.Context) (int, error) {
 		}
 	}
 	nd, err := w.reconcileDeliveries(ctx)
-	return len(ids) + len(sets) + nd, err
+	if err != nil {
+		return len(ids) + len(sets) + nd, err
+	}
+	nn, err := w.reconcileNotices(ctx)
+	return len(ids) + len(sets) + nd + nn, err
 }
 
 // HandleBlobSweep removes objects that no record names and that are older

@@ -92,11 +92,14 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	return a, nil
 }
 
-// configureRequests sets how consent requests reach authors: by SMTP when
-// RG_SMTP_HOST is set, otherwise through the outbox.
+// configureRequests sets how the service's letters go out: consent
+// requests to authors, and notices to Legal Services (RG_LEGAL_EMAIL), by
+// SMTP when RG_SMTP_HOST is set, otherwise through the outbox; and the
+// contact details letters to families give.
 func configureRequests(rel *release.Service, cfg config.Config) error {
+	rel.SetContact(release.Contact{Email: cfg.ContactEmail, Complaints: cfg.ComplaintsContact})
 	rc := release.RequestConfig{BaseURL: cfg.BaseURL(), ReplyTo: cfg.ConsentReplyTo, LinkDays: cfg.ConsentLinkDays,
-		ChaseAfter: cfg.ConsentChaseDays, Reminders: cfg.ConsentReminders}
+		ChaseAfter: cfg.ConsentChaseDays, Reminders: cfg.ConsentReminders, LegalEmail: cfg.LegalEmail}
 	if rc.ReplyTo == "" {
 		rc.ReplyTo = cfg.SMTPFrom
 	}

@@ -50,6 +50,10 @@ type Config struct {
 	ConsentLinkDays  int    // RG_CONSENT_LINK_DAYS: how long an author's link works, default 14 days
 	ConsentChaseDays int    // RG_CONSENT_CHASE_WORKING_DAYS: working days between letters before a reminder, default 3
 	ConsentReminders int    // RG_CONSENT_REMINDERS: reminders before the manager is told, default 2
+	// Letters to families and notices to Legal Services.
+	ContactEmail      string // RG_CONTACT_EMAIL: the team's address that letters to families give
+	ComplaintsContact string // RG_COMPLAINTS_CONTACT: how a family complains, as letters say it ("the Complaints Team, complaints@example.gov.uk, 0300 123 4567")
+	LegalEmail        string // RG_LEGAL_EMAIL: where notices routing Care Order redactions to Legal Services are emailed (with SMTP); without it they wait in the outbox
 }
 
 // Defaults returns the embedded defaults.
@@ -125,6 +129,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	num(&c.ConsentLinkDays, "RG_CONSENT_LINK_DAYS")
 	num(&c.ConsentChaseDays, "RG_CONSENT_CHASE_WORKING_DAYS")
 	num(&c.ConsentReminders, "RG_CONSENT_REMINDERS")
+	str(&c.ContactEmail, "RG_CONTACT_EMAIL")
+	str(&c.ComplaintsContact, "RG_COMPLAINTS_CONTACT")
+	str(&c.LegalEmail, "RG_LEGAL_EMAIL")
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}
@@ -163,6 +170,17 @@ func (c Config) Validate() error {
 	}
 	if (c.SMTPUsername == "") != (c.SMTPPassword == "") {
 		return errors.New("set both RG_SMTP_USERNAME and RG_SMTP_PASSWORD (or RG_SMTP_PASSWORD_FILE), or neither")
+	}
+	for _, a := range []struct{ name, v, example string }{
+		{"RG_CONTACT_EMAIL", c.ContactEmail, "childrens.services@example.gov.uk"},
+		{"RG_LEGAL_EMAIL", c.LegalEmail, "legal.services@example.gov.uk"},
+	} {
+		if a.v == "" {
+			continue
+		}
+		if addr, err := mail.ParseAddress(a.v); err != nil || addr.Address != a.v {
+			return fmt.Errorf("%s must be an email address such as %s, not %q", a.name, a.example, a.v)
+		}
 	}
 	if c.PublicURL != "" {
 		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -205,6 +223,7 @@ func (c Config) Redacted() map[string]any {
 		"max_upload_mb": c.MaxUploadMB,
 		"concurrency":   c.Concurrency,
 		"mail":          mode(c.SMTPHost != "", "smtp", "outbox"),
+		"legal_notices": mode(c.SMTPHost != "" && c.LegalEmail != "", "email", "outbox"),
 		"public_url":    c.BaseURL(),
 	}
 }

@@ -99,3 +99,40 @@ func TestMailAndConsentSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestLetterAndNoticeSettings(t *testing.T) {
+	c, err := config.FromEnv(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ContactEmail != "" || c.ComplaintsContact != "" || c.LegalEmail != "" || c.Redacted()["legal_notices"] != "outbox" {
+		t.Fatalf("defaults %+v", c)
+	}
+	f := filepath.Join(t.TempDir(), "legal")
+	if err := os.WriteFile(f, []byte("legal.services@example.gov.uk\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err = config.FromEnv(env(map[string]string{"RG_CONTACT_EMAIL": "cs@example.gov.uk",
+		"RG_COMPLAINTS_CONTACT": "the Complaints Team, complaints@example.gov.uk, 0300 123 4567", "RG_LEGAL_EMAIL_FILE": f,
+		"RG_SMTP_HOST": "smtp.example.gov.uk", "RG_SMTP_FROM": "cs@example.gov.uk"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ContactEmail != "cs@example.gov.uk" || !strings.HasPrefix(c.ComplaintsContact, "the Complaints Team") ||
+		c.LegalEmail != "legal.services@example.gov.uk" || c.Redacted()["legal_notices"] != "email" {
+		t.Fatalf("%+v", c)
+	}
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"RG_LEGAL_EMAIL": "Legal Services"}, "RG_LEGAL_EMAIL must be an email address"},
+		{map[string]string{"RG_LEGAL_EMAIL": "Legal <legal@example.gov.uk>"}, "RG_LEGAL_EMAIL must be an email address"},
+		{map[string]string{"RG_CONTACT_EMAIL": "cs at example"}, "RG_CONTACT_EMAIL must be an email address"},
+		{map[string]string{"RG_LEGAL_EMAIL": "legal@example.gov.uk", "RG_LEGAL_EMAIL_FILE": f}, "not both"},
+	} {
+		if _, err := config.FromEnv(env(tc.env)); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err %v, want %q", tc.env, err, tc.want)
+		}
+	}
+}

@@ -215,8 +215,8 @@ func (s *Service) auditRelease(ctx context.Context, tx *store.Tx, a audit.Actor,
 
 // Contact is what a family letter tells the family to use.
 type Contact struct {
-	Email      string // the team's address
-	Complaints string // how to complain
+	Email      string // the team's address (RG_CONTACT_EMAIL)
+	Complaints string // how to complain (RG_COMPLAINTS_CONTACT)
 }
 
 // SetContact sets the contact details family letters give.
@@ -224,7 +224,8 @@ func (s *Service) SetContact(c Contact) { s.contact = c }
 
 // NotifyFamily renders the letter telling the family about a release,
 // unless an exemption was recorded. The letter is kept with the release
-// for the social worker to send; done once.
+// and in the outbox, for the social worker to post (families have no
+// email address in the records) and record as sent; done once.
 func (s *Service) NotifyFamily(ctx context.Context, releaseID string) error {
 	r, err := s.GetRelease(ctx, releaseID)
 	if err != nil {
@@ -237,22 +238,12 @@ func (s *Service) NotifyFamily(ctx context.Context, releaseID string) error {
 	if err != nil {
 		return err
 	}
-	var worker string
-	if err := s.db.QueryRow(ctx, `SELECT display_name FROM users WHERE id = ?`, r.ReleasedBy).Scan(&worker); err != nil {
-		return fmt.Errorf("read releasing user: %w", err)
-	}
-	name := r.FamilyName
-	if strings.TrimSpace(name) == "" {
-		name = "parent or carer"
-	}
-	loc, err := time.LoadLocation("Europe/London")
+	worker, err := s.displayName(ctx, r.ReleasedBy)
 	if err != nil {
-		loc = time.UTC
+		return err
 	}
-	team := c.Team
-	if team == "" {
-		team = "Children's Services"
-	}
+	name := nonBlank(r.FamilyName, "parent or carer")
+	uk := ukLocation()
 	l, err := letter.Render(letter.FamilyNotification, letter.Data{
 		"FamilyName":            name,
 		"DocumentDescription":   documentDescription(r.authorOrg),
@@ -262,29 +253,37 @@ func (s *Service) NotifyFamily(ctx context.Context, releaseID string) error {
 		"CaseReference":         c.ChildRef,
 		"SocialWorkerName":      worker,
 		"SocialWorkerEmail":     nonBlank(s.contact.Email, "the address on our last letter to you"),
-		"TeamName":              team,
+		"TeamName":              nonBlank(c.Team, "Children's Services"),
 		"ComplaintsContact":     nonBlank(s.contact.Complaints, "the council's complaints team"),
-		"SharedOn":              r.ReleasedAt.In(loc),
-	}, s.now().In(loc))
+		"SharedOn":              r.ReleasedAt.In(uk),
+	}, s.now().In(uk))
 	if err != nil {
 		return fmt.Errorf("render family letter: %w", err)
 	}
-	sum := sha256.Sum256(l.PDF)
-	key := blob.KeyOf(sum)
-	if err := s.blobs.Put(ctx, key, bytes.NewReader(l.PDF), int64(len(l.PDF))); err != nil {
-		return fmt.Errorf("%w: store family letter: %w", ErrUnavailable, err)
+	ev, err := s.putLetter(ctx, l.PDF)
+	if err != nil {
+		return err
 	}
 	now := s.now().UTC()
+	m := Message{ID: store.NewID(), CaseID: r.CaseID, DocumentID: r.DocumentID, Kind: letter.FamilyNotification, ReleaseID: r.ID,
+		ToName: name, Subject: l.Subject, Body: l.Text, State: MessageKept, CreatedAt: now, box: noticeBox, letterKey: ev.Key,
+		LetterSHA256: keyHex(ev.Key)}
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
-		if err := registerBlob(ctx, tx, Evidence{Key: key, Size: int64(len(l.PDF)), MediaType: "application/pdf"}, now); err != nil {
+		if err := registerBlob(ctx, tx, ev, now); err != nil {
 			return err
 		}
-		res, err := tx.Exec(ctx, `UPDATE deliveries SET family_letter_key = ? WHERE release_id = ? AND family_letter_key IS NULL`, string(key), r.ID)
+		res, err := tx.Exec(ctx, `UPDATE deliveries SET family_letter_key = ? WHERE release_id = ? AND family_letter_key IS NULL`, string(ev.Key), r.ID)
 		if err != nil {
 			return fmt.Errorf("record family letter: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
+			return nil // made meanwhile
+		}
+		if _, err := insertNotice(ctx, tx, m, r.ID); err != nil {
+			return err
+		}
+		if err := s.auditMessage(ctx, tx, systemActor(), m, "create", audit.OK, nil); err != nil {
+			return err
 		}
 		return s.auditRelease(ctx, tx, systemActor(), r, "family.notify", audit.OK, nil)
 	})

@@ -10,10 +10,10 @@ package release
 // answer and the SHA-256 of every version the author was shown.
 //
 // Every letter is a consent_messages row, unique per request, kind and
-// number, so running a task twice sends once. An email is claimed
-// ("sending") before it goes to the server and marked sent after: a
-// worker killed in between leaves the message "unknown" in the outbox for
-// a person to check, rather than sending it twice.
+// number, so running a task twice sends once. The outbox (notice.go)
+// sends it: claimed ("sending") before it goes to the server and marked
+// sent after, so a worker killed in between leaves the message "unknown"
+// in the outbox for a person to check, rather than sending it twice.
 
 import (
 	"bytes"
@@ -57,30 +57,16 @@ const (
 	RequestCancelled RequestState = "cancelled"
 )
 
-// MessageState is where a letter or email stands.
-type MessageState string
-
-// Message states. The outbox lists every state but sent and sent_by_hand.
-const (
-	MessagePending    MessageState = "pending"      // waiting for the SMTP server
-	MessageSending    MessageState = "sending"      // claimed by a worker
-	MessageSent       MessageState = "sent"         // accepted by the SMTP server
-	MessageKept       MessageState = "kept"         // no SMTP or no address: a person sends it
-	MessageFailed     MessageState = "failed"       // the SMTP server refused it for good
-	MessageUnknown    MessageState = "unknown"      // a worker stopped mid-send: check before sending again
-	MessageSentByHand MessageState = "sent_by_hand" // a person sent or posted it
-)
-
-// sendingStale is how long a claimed message may stay "sending" before a
-// later attempt decides its worker died mid-send.
-const sendingStale = 10 * time.Minute
-
-// RequestConfig is how consent requests are sent and chased. Zero fields
-// take the defaults.
+// RequestConfig is how the service's letters go out: consent requests,
+// sent and chased, and the notices of notice.go. Zero fields take the
+// defaults.
 type RequestConfig struct {
 	// Mail sends emails; nil keeps every letter in the outbox for a
 	// person to send.
 	Mail rgmail.Sender
+	// LegalEmail is where notices to Legal Services (legal:route) are
+	// emailed; without it, or without Mail, they wait in the outbox.
+	LegalEmail string
 	// BaseURL starts the author's link ("https://releasegate.example.gov.uk");
 	// default http://127.0.0.1:8080.
 	BaseURL string
@@ -175,31 +161,6 @@ type Request struct {
 	ClosedAt           *time.Time   `json:"closed_at,omitempty"`
 	ClosedReason       string       `json:"closed_reason,omitempty"`
 	stored             RequestState // the state as recorded; State also sees expiry
-}
-
-// Message is a letter or email of a request: the request itself, a
-// reminder (Seq is its number) or the notice to a manager.
-type Message struct {
-	ID              string       `json:"id"`
-	RequestID       string       `json:"consent_request_id"`
-	CaseID          string       `json:"case_id"`
-	DocumentID      string       `json:"document_id"`
-	Kind            letter.Kind  `json:"kind"`
-	Seq             int          `json:"seq,omitempty"`
-	RecipientUserID string       `json:"recipient_user_id,omitempty"`
-	ToName          string       `json:"to_name"`
-	ToEmail         string       `json:"to_email,omitempty"`
-	Subject         string       `json:"subject"`
-	Body            string       `json:"body"`
-	State           MessageState `json:"state"`
-	Attempts        int          `json:"attempts"`
-	LastError       string       `json:"last_error,omitempty"`
-	CreatedAt       time.Time    `json:"created_at"`
-	SentAt          *time.Time   `json:"sent_at,omitempty"`
-	SentBy          string       `json:"sent_by,omitempty"`
-	LetterSHA256    string       `json:"letter_sha256"`
-	letterKey       blob.Key
-	claimedAt       *time.Time
 }
 
 var emailRE = regexp.MustCompile(`^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$`)
@@ -464,7 +425,7 @@ func (s *Service) sendAuthorLetter(ctx context.Context, r Request, kind letter.K
 			return err
 		}
 	}
-	return s.deliver(ctx, r, m)
+	return s.deliver(ctx, m, r.ReplyTo)
 }
 
 func (s *Service) newAuthorLetter(ctx context.Context, r Request, kind letter.Kind, seq int) (Message, error) {
@@ -513,7 +474,7 @@ func (s *Service) newAuthorLetter(ctx context.Context, r Request, kind letter.Ki
 				return err
 			}
 		}
-		return s.auditMessage(ctx, tx, systemActor(), m, "consent_message.create", audit.OK, nil)
+		return s.auditMessage(ctx, tx, systemActor(), m, "create", audit.OK, nil)
 	})
 	if err != nil {
 		return Message{}, err
@@ -578,15 +539,6 @@ func newLinkToken() (raw, hash string, err error) {
 	return raw, hashToken(raw), nil
 }
 
-// putLetter stores a rendered letter.
-func (s *Service) putLetter(ctx context.Context, pdf []byte) (Evidence, error) {
-	key := blob.KeyOf(sha256.Sum256(pdf))
-	if err := s.blobs.Put(ctx, key, bytes.NewReader(pdf), int64(len(pdf))); err != nil {
-		return Evidence{}, fmt.Errorf("%w: store letter: %w", ErrUnavailable, err)
-	}
-	return Evidence{Key: key, Size: int64(len(pdf)), MediaType: "application/pdf"}, nil
-}
-
 // insertMessage adds m unless the request already has its kind and
 // number for the same recipient; it reports whether it did.
 func insertMessage(ctx context.Context, tx *store.Tx, m Message) (bool, error) {
@@ -604,7 +556,8 @@ func insertMessage(ctx context.Context, tx *store.Tx, m Message) (bool, error) {
 
 // delivered records on the request that its letter went (or was put in
 // the outbox for a person to send), in the transaction that says so; the
-// next reminder is counted from here.
+// next reminder is counted from here. The outbox calls it for every
+// message it sends; a notice (notice.go) has no request to tell.
 func delivered(ctx context.Context, tx *store.Tx, m Message, at time.Time) error {
 	var err error
 	switch m.Kind {
@@ -618,129 +571,6 @@ func delivered(ctx context.Context, tx *store.Tx, m Message, at time.Time) error
 		return fmt.Errorf("record letter sent: %w", err)
 	}
 	return nil
-}
-
-// deliver hands a pending email to the SMTP server, at most once: it is
-// claimed first, so a second worker, or a retry after a crash mid-send,
-// never sends it again.
-func (s *Service) deliver(ctx context.Context, r Request, m Message) error {
-	now := s.now().UTC()
-	switch m.State {
-	case MessagePending:
-	case MessageSending:
-		if m.claimedAt != nil && now.Sub(*m.claimedAt) < sendingStale {
-			return fmt.Errorf("%w: message %s is being sent by another worker", ErrUnavailable, m.ID)
-		}
-		// Its worker stopped mid-send: the author may have it already. A
-		// person checks; the chase goes on as if it went.
-		return s.db.Tx(ctx, func(tx *store.Tx) error {
-			res, err := tx.Exec(ctx, `UPDATE consent_messages SET state = ?, last_error = ? WHERE id = ? AND state = ?`, string(MessageUnknown),
-				"the worker stopped while sending: check with the recipient before sending again", m.ID, string(MessageSending))
-			if err != nil {
-				return fmt.Errorf("mark message unknown: %w", err)
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return nil
-			}
-			at := now
-			if m.claimedAt != nil {
-				at = *m.claimedAt
-			}
-			if err := delivered(ctx, tx, m, at); err != nil {
-				return err
-			}
-			return s.auditMessage(ctx, tx, systemActor(), m, "consent_message.send", audit.Failed, map[string]string{"state": string(MessageUnknown)})
-		})
-	default:
-		return nil // sent, kept for a person, or failed for good
-	}
-	sender := s.requestConfig().Mail
-	if sender == nil { // SMTP was switched off since the letter was made
-		return s.db.Tx(ctx, func(tx *store.Tx) error {
-			res, err := tx.Exec(ctx, `UPDATE consent_messages SET state = ? WHERE id = ? AND state = ?`, string(MessageKept), m.ID, string(MessagePending))
-			if err != nil {
-				return fmt.Errorf("keep message: %w", err)
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return nil
-			}
-			return delivered(ctx, tx, m, now)
-		})
-	}
-	res, err := s.db.Exec(ctx, `UPDATE consent_messages SET state = ?, claimed_at = ?, attempts = attempts + 1 WHERE id = ? AND state = ?`,
-		string(MessageSending), now, m.ID, string(MessagePending))
-	if err != nil {
-		return fmt.Errorf("claim message: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil // another worker has it
-	}
-	pdf, err := s.read(ctx, m.letterKey)
-	if err != nil {
-		return s.unclaim(ctx, m, MessagePending, err)
-	}
-	err = sender.Send(ctx, rgmail.Message{To: rgmail.Address{Name: m.ToName, Email: m.ToEmail}, ReplyTo: r.ReplyTo, Subject: m.Subject, Text: m.Body,
-		Attachments: []rgmail.Attachment{{Filename: "letter.pdf", ContentType: "application/pdf", Data: pdf}}})
-	if err != nil {
-		if rgmail.Permanent(err) {
-			return s.unclaim(ctx, m, MessageFailed, err)
-		}
-		return s.unclaim(ctx, m, MessagePending, err)
-	}
-	sent := s.now().UTC()
-	return s.db.Tx(ctx, func(tx *store.Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE consent_messages SET state = ?, sent_at = ?, last_error = '' WHERE id = ? AND state = ?`,
-			string(MessageSent), sent, m.ID, string(MessageSending))
-		if err != nil {
-			return fmt.Errorf("mark message sent: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
-		}
-		if err := delivered(ctx, tx, m, sent); err != nil {
-			return err
-		}
-		return s.auditMessage(ctx, tx, systemActor(), m, "consent_message.send", audit.OK, map[string]string{"state": string(MessageSent)})
-	})
-}
-
-// unclaim puts a message whose sending failed back (pending: tried again;
-// failed: left in the outbox for a person, counted as gone for the chase)
-// and returns the error to give the task: nil when retrying cannot help.
-func (s *Service) unclaim(ctx context.Context, m Message, to MessageState, cause error) error {
-	err := s.db.Tx(ctx, func(tx *store.Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE consent_messages SET state = ?, last_error = ? WHERE id = ? AND state = ?`,
-			string(to), truncate(cause.Error(), 500), m.ID, string(MessageSending))
-		if err != nil {
-			return fmt.Errorf("release message: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 1 && to == MessageFailed {
-			// Refused for good: it waits in the outbox for a person, and
-			// the chase goes on, so that the manager hears of it in time.
-			if err := delivered(ctx, tx, m, s.now().UTC()); err != nil {
-				return err
-			}
-		}
-		return s.auditMessage(ctx, tx, systemActor(), m, "consent_message.send", audit.Failed, map[string]string{"state": string(to)})
-	})
-	if err != nil {
-		return errors.Join(cause, err)
-	}
-	if to == MessageFailed {
-		return nil
-	}
-	return fmt.Errorf("%w: send %s: %w", ErrUnavailable, m.Kind, cause)
-}
-
-func (s *Service) auditMessage(ctx context.Context, tx *store.Tx, a audit.Actor, m Message, action, outcome string, extra map[string]string) error {
-	e := a.Entry(action, outcome)
-	e.CaseID, e.DocumentID = m.CaseID, m.DocumentID
-	e.Detail = map[string]string{"consent_request_id": m.RequestID, "message_id": m.ID, "kind": string(m.Kind), "seq": fmt.Sprint(m.Seq),
-		"state": string(m.State), "letter_sha256": m.LetterSHA256}
-	for k, v := range extra {
-		e.Detail[k] = v
-	}
-	return s.audit.AppendTx(ctx, tx, e)
 }
 
 const messageCols = `id, request_id, case_id, document_id, kind, seq, recipient_user, to_name, to_email, subject, body, letter_key, state,
@@ -762,6 +592,7 @@ func messagesWhere(ctx context.Context, q store.Querier, where string, args ...a
 			&m.Body, &key, &m.State, &m.Attempts, &m.LastError, &m.CreatedAt, &claimed, &sent, &m.SentBy); err != nil {
 			return nil, fmt.Errorf("read consent message: %w", err)
 		}
+		m.box = consentBox
 		m.letterKey, m.LetterSHA256 = blob.Key(key), keyHex(blob.Key(key))
 		m.CreatedAt, m.claimedAt, m.SentAt = m.CreatedAt.UTC(), timePtr(claimed), timePtr(sent)
 		out = append(out, m)
@@ -778,87 +609,9 @@ func (s *Service) message(ctx context.Context, requestID string, kind letter.Kin
 	return ms[0], true, nil
 }
 
-// GetMessage returns a letter or email of a consent request.
-func (s *Service) GetMessage(ctx context.Context, id string) (Message, error) {
-	if !store.ValidID(id) {
-		return Message{}, fmt.Errorf("%w: there is no such message", ErrNotFound)
-	}
-	ms, err := messagesWhere(ctx, s.db, "id = ?", id)
-	if err != nil {
-		return Message{}, err
-	}
-	if len(ms) == 0 {
-		return Message{}, fmt.Errorf("%w: there is no such message", ErrNotFound)
-	}
-	return ms[0], nil
-}
-
 // RequestMessages lists every letter and email of a request, oldest first.
 func (s *Service) RequestMessages(ctx context.Context, requestID string) ([]Message, error) {
 	return messagesWhere(ctx, s.db, "request_id = ?", requestID)
-}
-
-// OutboxFilter selects the outbox.
-type OutboxFilter struct {
-	// AllocatedTo keeps messages of cases this user is allocated to ("":
-	// every case).
-	AllocatedTo string
-}
-
-// Outbox lists the messages not yet sent: kept for a person to send,
-// waiting for the SMTP server, refused by it, or of unknown fate. Oldest
-// first.
-func (s *Service) Outbox(ctx context.Context, f OutboxFilter) ([]Message, error) {
-	where := `state IN (?, ?, ?, ?, ?)`
-	args := []any{string(MessagePending), string(MessageSending), string(MessageKept), string(MessageFailed), string(MessageUnknown)}
-	if f.AllocatedTo != "" {
-		where += ` AND case_id IN (SELECT case_id FROM case_allocations WHERE user_id = ?)`
-		args = append(args, f.AllocatedTo)
-	}
-	return messagesWhere(ctx, s.db, where, args...)
-}
-
-// OpenLetter streams a message's letter as a PDF (audited by the caller).
-func (s *Service) OpenLetter(ctx context.Context, m Message) (io.ReadCloser, int64, error) {
-	rc, n, err := s.blobs.Open(ctx, m.letterKey)
-	if err != nil {
-		return nil, 0, fmt.Errorf("%w: %w", ErrUnavailable, err)
-	}
-	return rc, n, nil
-}
-
-// MarkSentByHand records that a person sent or posted a message from the
-// outbox; the chase counts from now.
-func (s *Service) MarkSentByHand(ctx context.Context, a audit.Actor, id string) (Message, error) {
-	var m Message
-	err := s.db.Tx(ctx, func(tx *store.Tx) error {
-		ms, err := messagesWhere(ctx, tx, "id = ?"+tx.ForUpdate(), id)
-		if err != nil {
-			return err
-		}
-		if len(ms) == 0 {
-			return fmt.Errorf("%w: there is no such message", ErrNotFound)
-		}
-		m = ms[0]
-		switch m.State {
-		case MessageKept, MessagePending, MessageFailed, MessageUnknown:
-		case MessageSending:
-			return fmt.Errorf("%w: the message is being sent by email right now: look again in a minute", ErrConflict)
-		default:
-			return fmt.Errorf("%w: the message was sent already", ErrConflict)
-		}
-		now := s.now().UTC()
-		if _, err := tx.Exec(ctx, `UPDATE consent_messages SET state = ?, sent_at = ?, sent_by = ? WHERE id = ?`,
-			string(MessageSentByHand), now, a.ID, m.ID); err != nil {
-			return fmt.Errorf("mark message sent: %w", err)
-		}
-		if err := delivered(ctx, tx, m, now); err != nil {
-			return err
-		}
-		m.State, m.SentAt, m.SentBy = MessageSentByHand, &now, a.ID
-		return s.auditMessage(ctx, tx, a, m, "consent_message.sent_by_hand", audit.OK, nil)
-	})
-	return m, err
 }
 
 // ChaseResult counts what a chase did.

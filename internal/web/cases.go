@@ -61,6 +61,7 @@ func (s *Server) patchCase(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.enqueueLegalRoutes(r, c)
 	writeJSON(w, http.StatusOK, c)
 	return nil
 }

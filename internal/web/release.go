@@ -465,7 +465,9 @@ func (s *Server) setAction(name string) handlerFunc {
 				s.enqueueApply(r, st)
 			}
 		case "approve":
-			st, err = s.rel.Approve(ctx, a, cur.ID, body.SHA256)
+			if st, err = s.rel.Approve(ctx, a, cur.ID, body.SHA256); err == nil && st.State == release.Approved {
+				s.enqueueLegalRoute(r, st.ID, st.ApprovedSHA256) // a Care Order case: Legal Services is told
+			}
 		case "legal-approve":
 			st, err = s.rel.LegalApprove(ctx, a, cur.ID, body.SHA256)
 		case "amend":
@@ -490,6 +492,32 @@ func (s *Server) enqueueApply(r *http.Request, st release.Set) {
 	}
 	if err != nil {
 		s.log.WarnContext(r.Context(), "enqueue apply", "request_id", RequestID(r.Context()), "redaction_set_id", st.ID, "err", err)
+	}
+}
+
+// enqueueLegalRoute asks the worker to tell Legal Services that a set's
+// version waits for them (legal:route); if the queue is down the
+// reconciler does it later.
+func (s *Server) enqueueLegalRoute(r *http.Request, setID, sha string) {
+	if err := worker.EnqueueLegalRoute(r.Context(), s.q, setID, sha); err != nil {
+		s.log.WarnContext(r.Context(), "enqueue legal route", "request_id", RequestID(r.Context()), "redaction_set_id", setID, "err", err)
+	}
+}
+
+// enqueueLegalRoutes tells Legal Services of every set of a case that has
+// just become a Care Order which was approved or applied without them: it
+// now needs their approval before release (DESIGN.md rule 5).
+func (s *Server) enqueueLegalRoutes(r *http.Request, c casefile.Case) {
+	if !c.LegalStatus.IsCareOrder() {
+		return
+	}
+	due, err := s.rel.LegalRoutesDue(r.Context(), c.ID, 1000)
+	if err != nil {
+		s.log.WarnContext(r.Context(), "list sets due to Legal Services", "request_id", RequestID(r.Context()), "case_id", c.ID, "err", err)
+		return
+	}
+	for _, d := range due {
+		s.enqueueLegalRoute(r, d.SetID, d.VersionSHA256)
 	}
 }
 
