@@ -68,6 +68,7 @@ type Report struct {
 	Problems  []string        `json:"problems,omitempty"`
 
 	overlaps []int // per page of the input, glyphs running into their neighbour
+	visible  []int // per page, visible glyphs kept
 }
 
 // maxStream bounds one rewritten content stream.
@@ -121,6 +122,7 @@ func apply(ctx context.Context, doc *ingest.Document, opt Options) (Report, erro
 			return rep, fmt.Errorf("page %d: cannot read all its text (%s), so cannot redact it safely", n, p.Problems[0])
 		}
 		sel := selectGlyphs(&p, opt.Marks, m, opt.Policy)
+		rep.visible = append(rep.visible, visibleKept(&p, sel))
 		pr := PageReport{Page: n, GlyphsRemoved: len(sel), FieldsFlattened: fields[n-1]}
 		policy := opt.Policy
 		if opt.exactPages[n] {
@@ -201,6 +203,21 @@ func apply(ctx context.Context, doc *ingest.Document, opt Options) (Report, erro
 		}
 	}
 	return rep, nil
+}
+
+// visibleKept counts the glyphs of p a reader sees that are not in sel.
+func visibleKept(p *text.Page, sel []int) int {
+	gone := make(map[int]bool, len(sel))
+	for _, gi := range sel {
+		gone[gi] = true
+	}
+	n := 0
+	for gi := range p.Glyphs {
+		if !p.Glyphs[gi].Invisible && !gone[gi] {
+			n++
+		}
+	}
+	return n
 }
 
 // emptyForm replaces XObject objNr, which nothing draws any more, with an

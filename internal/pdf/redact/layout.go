@@ -53,7 +53,8 @@ type item struct {
 // baseline, whatever order they were drawn in.
 func planLayout(p *text.Page, removed map[int]bool) layoutPlan {
 	pl := layoutPlan{shift: map[int]float64{}}
-	for _, vl := range visualLines(p) {
+	vls := visualLines(p)
+	for li, vl := range vls {
 		has := false
 		for _, gi := range vl.glyphs {
 			has = has || removed[gi]
@@ -63,10 +64,44 @@ func planLayout(p *text.Page, removed map[int]bool) layoutPlan {
 		case !vl.ok:
 			pl.kept++
 		default:
-			pl.planLine(p, vl.glyphs, removed, vl.dir)
+			pl.planLine(p, vl.glyphs, removed, vl.dir, rightMargin(p, vls, li))
 		}
 	}
 	return pl
+}
+
+// rightMargin returns where the column of line li ends on the right: the
+// furthest any other line of the column reaches (NaN when it has none).
+// The column is the lines in the same direction starting within a few
+// ems of this one (a paragraph's indented first line too). Other lines
+// only: this line's own end would tell how long its removed text was.
+func rightMargin(p *text.Page, vls []visualLine, li int) float64 {
+	extent := func(vl *visualLine, d Point) (start, end float64) {
+		start, end = math.Inf(1), math.Inf(-1)
+		for _, gi := range vl.glyphs {
+			g := &p.Glyphs[gi]
+			s := dot(g.Quad[0], d)
+			start, end = min(start, s), max(end, s+g.Width*g.Unit)
+		}
+		return start, end
+	}
+	l := &vls[li]
+	start, _ := extent(l, l.dir)
+	margin := math.NaN()
+	for mi := range vls {
+		m := &vls[mi]
+		if mi == li || !m.ok || m.dir.X*l.dir.X+m.dir.Y*l.dir.Y < 0.999 {
+			continue
+		}
+		ms, me := extent(m, l.dir)
+		if math.Abs(ms-start) > 4*l.size {
+			continue
+		}
+		if math.IsNaN(margin) || me > margin {
+			margin = me
+		}
+	}
+	return margin
 }
 
 // visualLine is the glyphs on one baseline, ordered along it.
@@ -143,7 +178,7 @@ func lineDir(p *text.Page, ln []int) (Point, bool) {
 
 func dot(p, d Point) float64 { return p.X*d.X + p.Y*d.Y }
 
-func (pl *layoutPlan) planLine(p *text.Page, ln []int, removed map[int]bool, d Point) {
+func (pl *layoutPlan) planLine(p *text.Page, ln []int, removed map[int]bool, d Point, margin float64) {
 	var items []item
 	for i := 0; i < len(ln); {
 		g := &p.Glyphs[ln[i]]
@@ -165,6 +200,55 @@ func (pl *layoutPlan) planLine(p *text.Page, ln []int, removed map[int]bool, d P
 		items = append(items, it)
 	}
 
+	// out[i] is the width item i takes in the output: a kept glyph its
+	// own, a removed run whole quanta.
+	out := make([]float64, len(items))
+	origEnd := math.Inf(-1)
+	var runs []int
+	for i, it := range items {
+		origEnd = max(origEnd, it.s+it.w)
+		out[i] = it.w
+		if it.removed {
+			u := p.Glyphs[it.glyphs[0]].Unit
+			out[i] = quanta(it.w/u) * u
+			runs = append(runs, i)
+		}
+	}
+	starts, end, columns := layoutItems(items, out)
+	// A line that would now run past its column's right margin (the
+	// furthest the column's other lines reach) ends there instead: the
+	// gaps give back the difference, evenly. The margin does not depend on
+	// what was removed, so the gaps still say nothing of it; each keeps
+	// at least an em.
+	if over := end - margin; over > 0.01 && !columns && origEnd <= margin+1 {
+		cut := over / float64(len(runs))
+		ok := true
+		for _, i := range runs {
+			ok = ok && out[i]-cut >= items[i].size
+		}
+		if ok {
+			for _, i := range runs {
+				out[i] -= cut
+			}
+			starts, _, _ = layoutItems(items, out)
+		}
+	}
+	for i := range items {
+		it := &items[i]
+		if !it.removed {
+			g := &p.Glyphs[it.glyphs[0]]
+			pl.shift[it.glyphs[0]] = (starts[i] - it.s) / g.Unit
+			continue
+		}
+		pl.boxes = append(pl.boxes, runBox(p, it.glyphs, d, starts[i]-it.s, out[i]))
+	}
+}
+
+// layoutItems places the items of a line given the width each takes: it
+// returns where each starts and where the line ends, and whether the line
+// has a column gap.
+func layoutItems(items []item, out []float64) (starts []float64, end float64, columns bool) {
+	starts = make([]float64, len(items))
 	cursor := 0.0 // where the output's previous item ended
 	for i := range items {
 		it := &items[i]
@@ -185,19 +269,13 @@ func (pl *layoutPlan) planLine(p *text.Page, ln []int, removed map[int]bool, d P
 				}
 			default:
 				start = max(it.s, cursor+spaceGap*em)
+				columns = true
 			}
 		}
-		if !it.removed {
-			g := &p.Glyphs[it.glyphs[0]]
-			pl.shift[it.glyphs[0]] = (start - it.s) / g.Unit
-			cursor = start + it.w
-			continue
-		}
-		first := &p.Glyphs[it.glyphs[0]]
-		w := quanta(it.w/first.Unit) * first.Unit
-		pl.boxes = append(pl.boxes, runBox(p, it.glyphs, d, start-it.s, w))
-		cursor = start + w
+		starts[i] = start
+		cursor = max(cursor, start+out[i])
 	}
+	return starts, cursor, columns
 }
 
 // quanta widens a width (TJ units, positive) to whole quanta, at least

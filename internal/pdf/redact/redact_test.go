@@ -5,6 +5,7 @@ import (
 	"compress/lzw"
 	"context"
 	"fmt"
+	pdffont "github.com/pdfcpu/pdfcpu/pkg/font"
 	"image"
 	"image/color"
 	"image/draw"
@@ -877,4 +878,103 @@ func TestJustifiedLineLosesItsWordSpacing(t *testing.T) {
 	if _, odd, _ := layoutOddities(pageText(t, out), rep); odd == 0 {
 		t.Error("exact policy: the spacing was normalised too")
 	}
+}
+
+// twoLines is a page whose crop box ends at x = crop, with a line holding
+// name and, below it, a line that sets the column's right margin.
+func twoLines(name string, crop float64) []byte {
+	content := fmt.Sprintf("BT /F1 12 Tf 72 700 Td (Seen at school on Monday by %s and her brother) Tj 0 -14 Td (The second line of this paragraph is the longest one of all, by far.) Tj ET", name)
+	return ingesttest.Build(
+		ingesttest.Object{Num: 1, Body: "<< /Type /Catalog /Pages 2 0 R >>"},
+		ingesttest.Object{Num: 2, Body: "<< /Type /Pages /Kids [3 0 R] /Count 1 >>"},
+		ingesttest.Object{Num: 3, Body: fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /CropBox [0 0 %g 792] /Contents 4 0 R /Resources %s >>", crop, helv)},
+		ingesttest.Object{Num: 4, Stream: []byte(content)},
+		ingesttest.Object{Num: 5, Body: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"},
+	)
+}
+
+// TestWidenedLineKeepsToItsMargin: a line whose widened gap would carry
+// it past the furthest its column's other lines reach (here also past the
+// crop box) ends at that margin instead, the gap giving back the
+// difference; two names of different widths (the same number of quanta)
+// leave the kept words in the same places, and nothing falls back to the
+// exact layout. The line, 330 and 336 pt long, would be 355 pt widened;
+// the margin line is 344 pt.
+func TestWidenedLineKeepsToItsMargin(t *testing.T) {
+	margin := 72 + helvWidth(t, "The second line of this paragraph is the longest one of all, by far.", 12)
+	var first [][]text.Quad
+	for _, name := range []string{"Kerry Thompson", "Alfie Thompson"} {
+		pdf := twoLines(name, margin+3)
+		if p := pageText(t, pdf)[0]; !strings.Contains(p.Text, name) {
+			t.Fatalf("%s is not in the input", name)
+		}
+		out, rep, _, err := Redact(context.Background(), pdf, "", Options{Terms: []string{name}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.WidthsLeak {
+			t.Fatalf("%s: fell back: %q", name, rep.Problems)
+		}
+		p := pageText(t, out)[0]
+		var quads []text.Quad
+		for _, g := range p.Glyphs {
+			if g.Quad[0].Y > 690 {
+				quads = append(quads, g.Quad)
+				if g.Quad[1].X > margin+0.01 || g.Invisible {
+					t.Errorf("%s: %q ends at %.2f, past the margin %.2f (invisible %v)", name, g.Text, g.Quad[1].X, margin, g.Invisible)
+				}
+			}
+		}
+		if !strings.Contains(p.Text, "and her brother") || !strings.Contains(p.Text, "Seen at school on Monday by") {
+			t.Errorf("%s: kept text %q", name, p.Text)
+		}
+		first = append(first, quads)
+	}
+	if len(first[0]) != len(first[1]) {
+		t.Fatalf("%d and %d glyphs kept", len(first[0]), len(first[1]))
+	}
+	for i := range first[0] {
+		if math.Abs(first[0][i][0].X-first[1][i][0].X) > 0.01 {
+			t.Fatalf("glyph %d at %.3f for one name and %.3f for the other", i, first[0][i][0].X, first[1][i][0].X)
+		}
+	}
+}
+
+// TestWidenedLineOutOfSightFallsBack: with no other line to take a margin
+// from, a widened line that would run out of the crop box keeps its exact
+// layout on that page, and the report says so.
+func TestWidenedLineOutOfSightFallsBack(t *testing.T) {
+	const line = "Seen at school by Ivy Ali and her brother" // the name gains 32 pt
+	pdf := ingesttest.Build(
+		ingesttest.Object{Num: 1, Body: "<< /Type /Catalog /Pages 2 0 R >>"},
+		ingesttest.Object{Num: 2, Body: "<< /Type /Pages /Kids [3 0 R] /Count 1 >>"},
+		ingesttest.Object{Num: 3, Body: fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /CropBox [0 0 %g 792] /Contents 4 0 R /Resources %s >>",
+			72+helvWidth(t, line, 12)+5, helv)},
+		ingesttest.Object{Num: 4, Stream: []byte("BT /F1 12 Tf 72 700 Td (" + line + ") Tj ET")},
+		ingesttest.Object{Num: 5, Body: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"},
+	)
+	if p := pageText(t, pdf)[0]; p.Glyphs[len(p.Glyphs)-1].Invisible {
+		t.Fatal("the input's line already runs out of the crop box")
+	}
+	out, rep, _, err := Redact(context.Background(), pdf, "", Options{Terms: []string{"Ivy Ali"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Pages[0].WidthsLeak || len(rep.Problems) != 1 || !strings.Contains(rep.Problems[0], "out of sight") {
+		t.Errorf("report %+v, want page 1 kept exact because text went out of sight", rep)
+	}
+	for _, g := range pageText(t, out)[0].Glyphs {
+		if g.Invisible {
+			t.Errorf("%q is out of sight", g.Text)
+		}
+	}
+}
+
+func helvWidth(t *testing.T, s string, size float64) float64 {
+	t.Helper()
+	w, err := pdffont.TextWidthFloat(s, "Helvetica", size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
 }

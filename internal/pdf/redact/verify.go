@@ -27,6 +27,7 @@ type Verification struct {
 	Failures []string `json:"failures,omitempty"`
 
 	overlaps []int // per page, glyphs running into their neighbour
+	visible  []int // per page, glyphs a reader sees
 }
 
 // maxFailures bounds what a verification lists.
@@ -75,6 +76,7 @@ func verifyDoc(ctx context.Context, doc *ingest.Document, terms []string, marks 
 			fail("page %d: text could not all be read: %s", n, pr)
 		}
 		v.overlaps = append(v.overlaps, overlaps(&p))
+		v.visible = append(v.visible, visibleKept(&p, nil))
 		for gi := range p.Glyphs {
 			b := p.Glyphs[gi].Quad.Bounds()
 			for k, mk := range marks {
@@ -277,6 +279,12 @@ func Redact(ctx context.Context, data []byte, password string, opt Options) ([]b
 		pages, why = markPages(v), "gaps could not be widened without moving text under a mark"
 	case err == nil:
 		pages, why = morePages(rep.overlaps, v.overlaps), "widening the gaps made kept text run into other text"
+		if hidden := morePages(v.visible, rep.visible); len(hidden) > 0 {
+			// Fewer visible glyphs than were kept: a widened line ran off
+			// the page or out of its clip.
+			pages, why = hidden, "widening the gaps pushed kept text out of sight"
+			maps.Copy(pages, morePages(rep.overlaps, v.overlaps))
+		}
 	}
 	if len(pages) == 0 {
 		return out, rep, v, err
