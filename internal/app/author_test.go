@@ -163,6 +163,14 @@ func TestAuthor(t *testing.T) {
 				t.Fatalf("request: %v", req)
 			}
 			rid := req["id"].(string)
+			// The document's task list shows the audiences asked as requested.
+			var dv struct {
+				Audiences map[string]struct{ Consent string }
+			}
+			e.sw.Do(http.MethodGet, "/api/v1/documents/"+doc, nil).JSON(t, &dv)
+			if dv.Audiences["family"].Consent != "requested" || dv.Audiences["court"].Consent != "requested" || dv.Audiences["professional"].Consent != "not_requested" {
+				t.Errorf("task list while the request is open: %+v", dv.Audiences)
+			}
 
 			// No SMTP server: the task puts the letter in the outbox.
 			letter := e.waitLetter(doc, rid)

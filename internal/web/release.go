@@ -664,12 +664,26 @@ func (s *Server) tracks(ctx context.Context, d document.Document) (map[release.A
 	if err != nil {
 		return nil, err
 	}
+	reqs, err := s.rel.Requests(ctx, d.ID)
+	if err != nil {
+		return nil, err
+	}
 	for _, a := range release.Audiences {
+		// The newest answer for the audience; without one, an open request
+		// asking for it.
 		consent := "not_requested"
 		for _, c := range cs {
 			if slices.Contains(c.Granted, a) || slices.Contains(c.Refused, a) {
 				consent = string(c.State)
 				break
+			}
+		}
+		if consent == "not_requested" {
+			for _, r := range reqs {
+				if r.State == release.RequestRequested && slices.Contains(r.Audiences, a) {
+					consent = "requested"
+					break
+				}
 			}
 		}
 		redaction := "not_started"
