@@ -466,6 +466,15 @@ func TestAuthor(t *testing.T) {
 					t.Fatalf("at %s: %d reminders, %d manager notices; want %d, %d", st.at, r, n, st.reminders, st.notice)
 				}
 			}
+			// The team's summary counts the request as overdue.
+			var sum struct {
+				Open    int `json:"consent_requests_open"`
+				Overdue int `json:"consent_requests_overdue"`
+			}
+			e.mgr.Do(http.MethodGet, "/api/v1/releases/summary", nil).JSON(t, &sum)
+			if sum.Open < 1 || sum.Overdue < 1 {
+				t.Errorf("summary after the manager was told: %+v", sum)
+			}
 			reminders := messagesOf(ms, "consent_chase")
 			if reminders[0]["seq"] != 1.0 || reminders[1]["seq"] != 2.0 || !strings.HasPrefix(reminders[1]["subject"].(string), "Reminder 2") {
 				t.Fatalf("reminders: %v", reminders)

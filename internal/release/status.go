@@ -124,6 +124,11 @@ type Summary struct {
 	Team              string       `json:"team"`
 	Stages            []StageCount `json:"stages"`
 	WaitingForLegal   int          `json:"waiting_for_legal"` // sets awaiting Legal approval, and open advice requests
+	// ConsentRequestsOpen are requests to authors not yet answered;
+	// ConsentRequestsOverdue those past their due date or whose reminders
+	// ran out (the manager was told).
+	ConsentRequestsOpen    int `json:"consent_requests_open"`
+	ConsentRequestsOverdue int `json:"consent_requests_overdue"`
 	ReleasesThisMonth int          `json:"releases_this_month"`
 	DeliveriesFailed  int          `json:"deliveries_failed"`
 	Generated         time.Time    `json:"generated_at"`
@@ -211,6 +216,11 @@ func (s *Service) TeamSummary(ctx context.Context, team string) (Summary, error)
 		return sum, fmt.Errorf("summary: %w", err)
 	}
 	sum.WaitingForLegal += advice
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN cr.due_on < ? OR cr.manager_notified_at IS NOT NULL THEN 1 ELSE 0 END), 0)
+		FROM consent_requests cr JOIN cases c ON c.id = cr.case_id WHERE c.team = ? AND cr.state = ? AND cr.link_expires_at > ?`,
+		s.today(), team, string(RequestRequested), now).Scan(&sum.ConsentRequestsOpen, &sum.ConsentRequestsOverdue); err != nil {
+		return sum, fmt.Errorf("summary: %w", err)
+	}
 	loc, err := time.LoadLocation("Europe/London")
 	if err != nil {
 		loc = time.UTC
