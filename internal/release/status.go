@@ -121,17 +121,17 @@ type StageCount struct {
 
 // Summary is a team's release status.
 type Summary struct {
-	Team              string       `json:"team"`
-	Stages            []StageCount `json:"stages"`
-	WaitingForLegal   int          `json:"waiting_for_legal"` // sets awaiting Legal approval, and open advice requests
+	Team            string       `json:"team"`
+	Stages          []StageCount `json:"stages"`
+	WaitingForLegal int          `json:"waiting_for_legal"` // sets awaiting Legal approval, and open advice requests
 	// ConsentRequestsOpen are requests to authors not yet answered;
 	// ConsentRequestsOverdue those past their due date or whose reminders
 	// ran out (the manager was told).
-	ConsentRequestsOpen    int `json:"consent_requests_open"`
-	ConsentRequestsOverdue int `json:"consent_requests_overdue"`
-	ReleasesThisMonth int          `json:"releases_this_month"`
-	DeliveriesFailed  int          `json:"deliveries_failed"`
-	Generated         time.Time    `json:"generated_at"`
+	ConsentRequestsOpen    int       `json:"consent_requests_open"`
+	ConsentRequestsOverdue int       `json:"consent_requests_overdue"`
+	ReleasesThisMonth      int       `json:"releases_this_month"`
+	DeliveriesFailed       int       `json:"deliveries_failed"`
+	Generated              time.Time `json:"generated_at"`
 }
 
 // TeamSummary counts a team's documents by stage.
