@@ -158,7 +158,8 @@ func TestAuthor(t *testing.T) {
 			e.t = t
 			_, doc := e.document("child_in_need")
 			family := e.approve(e.setFor(doc, "family", "Alfie Thompson"))
-			req := e.askAuthor(doc, "jane.example@police.example", map[string]any{"due_on": time.Now().AddDate(0, 0, 10).Format(time.DateOnly)})
+			due := time.Now().AddDate(0, 0, 10)
+			req := e.askAuthor(doc, "jane.example@police.example", map[string]any{"due_on": due.Format(time.DateOnly)})
 			if req["state"] != "requested" {
 				t.Fatalf("request: %v", req)
 			}
@@ -176,6 +177,9 @@ func TestAuthor(t *testing.T) {
 			letter := e.waitLetter(doc, rid)
 			if letter["state"] != "kept" || !strings.Contains(letter["body"].(string), "DC Jane Example") {
 				t.Fatalf("letter: %v", letter)
+			}
+			if want := "answer by " + due.Format("2 January 2006"); !strings.Contains(letter["body"].(string), want) {
+				t.Errorf("the letter does not ask for an answer by the due date (%q)", want)
 			}
 			token := tokenIn(t, letter["body"].(string))
 			if ob := outbox(t, e.sw, rid); len(ob) != 1 || ob[0]["id"] != letter["id"] {

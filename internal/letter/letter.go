@@ -30,8 +30,9 @@ const (
 	// it. It never names the child. Fields: AuthorName, DocumentTitle,
 	// DocumentType ("police report"), CaseReference, ConsentLink,
 	// SocialWorkerName, SocialWorkerEmail, TeamName (text); ReceivedOn,
-	// LinkExpires (date); Audiences (audiences); RedactionReasons (list:
-	// what is proposed for redaction and why, one line each).
+	// LinkExpires, DueOn (date: the answer is asked for by then);
+	// Audiences (audiences); RedactionReasons (list: what is proposed for
+	// redaction and why, one line each).
 	ConsentRequest Kind = "consent_request"
 	// ConsentChase reminds the author of an unanswered request. Fields:
 	// those of ConsentRequest, and ReminderNumber (number, from 1) and
@@ -93,7 +94,7 @@ var requestFields = []field{
 	{"AuthorName", fText}, {"DocumentTitle", fText}, {"DocumentType", fText},
 	{"CaseReference", fText}, {"ConsentLink", fText}, {"SocialWorkerName", fText},
 	{"SocialWorkerEmail", fText}, {"TeamName", fText}, {"ReceivedOn", fDate},
-	{"LinkExpires", fDate}, {"Audiences", fAudiences}, {"RedactionReasons", fList},
+	{"LinkExpires", fDate}, {"DueOn", fDate}, {"Audiences", fAudiences}, {"RedactionReasons", fList},
 }
 
 // fields is what each letter needs; TestFieldsMatchTemplates keeps it and

@@ -28,6 +28,7 @@ func sample(kind Kind) Data {
 		"TeamName":          "Northfield Assessment Team",
 		"ReceivedOn":        day(2),
 		"LinkExpires":       day(30),
+		"DueOn":             day(20),
 		"Audiences":         []string{"family", "court"},
 		"RedactionReasons":  []string{"Third-party personal data: the neighbour's name and address", "Criminal investigation: details of an open investigation"},
 	}

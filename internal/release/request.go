@@ -501,6 +501,10 @@ func (s *Service) authorLetterData(ctx context.Context, r Request, link string) 
 	if err != nil {
 		return nil, fmt.Errorf("document %s: date received %q: %w", d.ID, d.Receipt.ReceivedOn, err)
 	}
+	due, err := time.ParseInLocation(time.DateOnly, r.DueOn, uk)
+	if err != nil {
+		return nil, fmt.Errorf("consent request %s: due date %q: %w", r.ID, r.DueOn, err)
+	}
 	return letter.Data{
 		"AuthorName":        r.Author.Name,
 		"DocumentTitle":     r.DocumentTitle,
@@ -512,6 +516,7 @@ func (s *Service) authorLetterData(ctx context.Context, r Request, link string) 
 		"TeamName":          nonBlank(r.Team, "Children's Services"),
 		"ReceivedOn":        received,
 		"LinkExpires":       r.LinkExpiresAt.In(uk),
+		"DueOn":             due,
 		"Audiences":         audStrings(r.Audiences),
 		"RedactionReasons":  proposedLines(r.ProposedRedactions),
 	}, nil
