@@ -15,8 +15,10 @@ import (
 
 // TestAccessMatrix calls every route of users, cases and documents as
 // every kind of caller and checks the status, on each backend; every 403
-// must leave a "denied" row in the audit log. TestAccessMatrixRelease
-// covers the release path.
+// must leave a "denied" row in the audit log. Legal Services here is on a
+// case never routed to it; TestAccessMatrixRelease covers the release
+// path, and the case, its documents and their audit trails for Legal
+// Services on routed cases.
 func TestAccessMatrix(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, mode apptest.Mode) {
 		env := apptest.Start(t, mode, apptest.Options{})

@@ -101,25 +101,34 @@ func (s *Server) deallocate(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// listAudit returns the audit trail of a document or a case, to the people
-// allocated to its case and to administrators.
+// listAudit returns the audit trail of a document or a case: to the people
+// allocated to its case and to administrators; to Legal Services, the
+// trail of a document routed to them, and of a whole case under a Care
+// Order (caseTrail). The whole log is for administrators.
 func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := audit.Filter{DocumentID: q.Get("document"), CaseID: q.Get("case"), Limit: 1000}
-	caseID := f.CaseID
-	if f.DocumentID != "" {
+	switch {
+	case f.DocumentID != "" && currentUser(r).Role == user.Legal:
+		if _, _, err := s.document(r, f.DocumentID, legalOnly, "audit.view"); err != nil {
+			return err
+		}
+	case f.DocumentID != "":
 		d, err := s.docs.Get(r.Context(), f.DocumentID)
 		if err != nil {
 			return err
 		}
-		caseID = d.CaseID
-	}
-	if caseID == "" {
+		if _, err := s.authorize(r, d.CaseID, d.ID, seeCase, "audit.view"); err != nil {
+			return err
+		}
+	case f.CaseID != "":
+		if _, err := s.authorize(r, f.CaseID, "", caseTrail, "audit.view"); err != nil {
+			return err
+		}
+	default:
 		if err := s.requireRole(r, "audit.view", user.Admin); err != nil {
 			return err
 		}
-	} else if _, err := s.authorize(r, caseID, f.DocumentID, seeCase, "audit.view"); err != nil {
-		return err
 	}
 	es, err := s.audit.List(r.Context(), f)
 	if err != nil {

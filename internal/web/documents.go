@@ -12,18 +12,32 @@ import (
 	"github.com/releasegate/releasegate/internal/blob"
 	"github.com/releasegate/releasegate/internal/document"
 	"github.com/releasegate/releasegate/internal/pdf/ingest"
+	"github.com/releasegate/releasegate/internal/user"
 	"github.com/releasegate/releasegate/worker"
 )
 
-// listDocuments returns a case's documents.
+// listDocuments returns a case's documents: every one to its allocated
+// social worker and manager; to Legal Services those routed to them (all
+// of a Care Order case's, otherwise those with an advice request or an
+// override), on a case with at least one.
 func (s *Server) listDocuments(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.authorize(r, r.PathValue("case"), "", workCase, "document.list")
-	if err != nil {
-		return err
-	}
-	ds, err := s.docs.ListByCase(r.Context(), c.ID)
-	if err != nil {
-		return err
+	var ds []document.Document
+	if currentUser(r).Role == user.Legal {
+		c, err := s.authorize(r, r.PathValue("case"), "", seeCase, "document.list")
+		if err != nil {
+			return err
+		}
+		if ds, err = s.legalDocuments(r.Context(), c); err != nil {
+			return err
+		}
+	} else {
+		c, err := s.authorize(r, r.PathValue("case"), "", workCase, "document.list")
+		if err != nil {
+			return err
+		}
+		if ds, err = s.docs.ListByCase(r.Context(), c.ID); err != nil {
+			return err
+		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"documents": ds})
 	return nil

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/releasegate/releasegate/internal/audit"
 	"github.com/releasegate/releasegate/internal/letter"
@@ -18,10 +20,17 @@ import (
 // letters telling families of a release, and the notices routing Care
 // Order redaction sets to Legal Services.
 //
-// Who sees what: managers and administrators every message; a social
-// worker those of the cases they are allocated to; Legal Services the
-// notices addressed to them (legal_route) and nothing else — not the
-// authors' letters, which hold their links, nor the families' letters.
+// Who sees what: a social worker or manager the messages of the cases
+// they are allocated to, and a manager also the notice to the team
+// manager about a case of their team with no manager allocated; Legal
+// Services the notices addressed to them (legal_route), which an
+// administrator sees too (they hold no document content: to follow mail
+// that did not go). Nobody else sees a letter to an author, which holds
+// their link (it shows the document as it would be released and answers
+// for the author), or to a family, which is about the family: DESIGN.md
+// section 1, nobody off the case sees its documents, and an
+// administrator sees no document content. Who sees a message may mark it
+// sent, but an administrator.
 func (s *Server) outboxRoutes(api func(string, handlerFunc)) {
 	api("GET /api/v1/outbox", s.listOutbox)
 	api("GET /api/v1/outbox/{mid}/letter", s.getOutboxLetter)
@@ -31,23 +40,45 @@ func (s *Server) outboxRoutes(api func(string, handlerFunc)) {
 // legalKinds are the messages Legal Services sees in the outbox.
 var legalKinds = []letter.Kind{letter.LegalRoute}
 
+// outboxRoles may mark messages sent; viewRoles may see some.
+var (
+	outboxRoles = []user.Role{user.SocialWorker, user.Manager, user.Legal}
+	viewRoles   = append(slices.Clone(outboxRoles), user.Admin)
+)
+
 // listOutbox lists the outbox as the caller may see it (see
 // outboxRoutes). The listing is audited: it holds the authors' links.
 func (s *Server) listOutbox(w http.ResponseWriter, r *http.Request) error {
-	if err := s.requireRole(r, "outbox.list", user.SocialWorker, user.Manager, user.Admin, user.Legal); err != nil {
+	if err := s.requireRole(r, "outbox.list", viewRoles...); err != nil {
 		return err
 	}
 	u := currentUser(r)
-	var f release.OutboxFilter
-	switch u.Role {
-	case user.SocialWorker:
-		f.AllocatedTo = u.ID
-	case user.Legal:
-		f.Kinds = legalKinds
+	f := release.OutboxFilter{AllocatedTo: u.ID}
+	if u.Role == user.Legal || u.Role == user.Admin {
+		f = release.OutboxFilter{Kinds: legalKinds}
 	}
 	ms, err := s.rel.Outbox(r.Context(), f)
 	if err != nil {
 		return err
+	}
+	if u.Role == user.Manager {
+		notices, err := s.rel.Outbox(r.Context(), release.OutboxFilter{Kinds: []letter.Kind{letter.ConsentOverdueManager}})
+		if err != nil {
+			return err
+		}
+		for _, m := range notices {
+			if slices.ContainsFunc(ms, func(o release.Message) bool { return o.ID == m.ID }) {
+				continue
+			}
+			if ok, err := s.teamNotice(r, m); err != nil {
+				return err
+			} else if ok {
+				ms = append(ms, m)
+			}
+		}
+		slices.SortStableFunc(ms, func(a, b release.Message) int {
+			return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
+		})
 	}
 	e := actor(r).Entry("outbox.list", audit.OK)
 	e.Detail = map[string]string{"messages": strconv.Itoa(len(ms))}
@@ -58,29 +89,51 @@ func (s *Server) listOutbox(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// teamNotice reports whether m is a notice to the team manager about a
+// case with no manager allocated, and the caller a manager of the case's
+// team (any manager, for a case with no team).
+func (s *Server) teamNotice(r *http.Request, m release.Message) (bool, error) {
+	u := currentUser(r)
+	if u.Role != user.Manager || m.Kind != letter.ConsentOverdueManager || m.RecipientUserID != "" {
+		return false, nil
+	}
+	c, err := s.cases.Get(r.Context(), m.CaseID)
+	if err != nil {
+		return false, err
+	}
+	return c.Team == "" || c.Team == u.Team, nil
+}
+
 // outboxMessage loads message mid and checks the caller may see it as
 // listOutbox would show it; refusals are audited.
 func (s *Server) outboxMessage(r *http.Request, action string) (release.Message, error) {
-	if err := s.requireRole(r, action, user.SocialWorker, user.Manager, user.Admin, user.Legal); err != nil {
+	if err := s.requireRole(r, action, viewRoles...); err != nil {
 		return release.Message{}, err
 	}
 	m, err := s.rel.GetMessage(r.Context(), r.PathValue("mid"))
 	if err != nil {
 		return m, err
 	}
-	switch u := currentUser(r); u.Role {
-	case user.SocialWorker:
-		if _, allocated, err := s.cases.Allocated(r.Context(), m.CaseID, u.ID); err != nil {
-			return m, err
-		} else if !allocated {
-			return m, s.deny(r, action, m.CaseID, m.DocumentID)
+	return m, s.mayOpen(r, m, action)
+}
+
+// mayOpen checks the caller, of one of viewRoles, sees m in their outbox;
+// a refusal is audited.
+func (s *Server) mayOpen(r *http.Request, m release.Message, action string) error {
+	u := currentUser(r)
+	if u.Role == user.Legal || u.Role == user.Admin {
+		if forLegal(m) {
+			return nil
 		}
-	case user.Legal:
-		if !forLegal(m) {
-			return m, s.deny(r, action, m.CaseID, m.DocumentID)
-		}
+		return s.deny(r, action, m.CaseID, m.DocumentID)
 	}
-	return m, nil
+	if _, allocated, err := s.cases.Allocated(r.Context(), m.CaseID, u.ID); err != nil || allocated {
+		return err
+	}
+	if ok, err := s.teamNotice(r, m); err != nil || ok {
+		return err
+	}
+	return s.deny(r, action, m.CaseID, m.DocumentID)
 }
 
 // forLegal reports whether m is addressed to Legal Services.
@@ -113,9 +166,9 @@ func (s *Server) getOutboxLetter(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// markOutboxSent records that a person sent or posted a message: the
-// case's allocated social worker or manager; or, for a notice addressed
-// to Legal Services, Legal Services, who thereby say they have it.
+// markOutboxSent records that a person sent or posted a message: one who
+// sees it in their outbox (for a notice addressed to Legal Services,
+// Legal Services, who thereby say they have it).
 func (s *Server) markOutboxSent(w http.ResponseWriter, r *http.Request) error {
 	m, err := s.rel.GetMessage(r.Context(), r.PathValue("mid"))
 	if err != nil {
@@ -125,10 +178,11 @@ func (s *Server) markOutboxSent(w http.ResponseWriter, r *http.Request) error {
 	if m.RequestID == "" {
 		action = "notice.sent_by_hand"
 	}
-	if u := currentUser(r); u.Role != user.Legal || !forLegal(m) {
-		if _, _, err := s.document(r, m.DocumentID, onCase, action); err != nil {
-			return err
-		}
+	if err := s.requireRole(r, action, outboxRoles...); err != nil {
+		return err
+	}
+	if err := s.mayOpen(r, m, action); err != nil {
+		return err
 	}
 	m, err = s.rel.MarkSentByHand(r.Context(), actor(r), m.ID)
 	if err != nil {
