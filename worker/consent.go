@@ -94,3 +94,20 @@ func (w *Worker) HandleConsentChase(ctx context.Context, _ *asynq.Task) error {
 	}
 	return errors.Join(append(errs, err)...)
 }
+
+// TypeConsentExpire records, once each, consents whose expiry date has
+// passed. It runs every ConsentExpireEvery.
+const TypeConsentExpire = "consent:expire"
+
+// ConsentExpireEvery is how often consent:expire runs: consent expires by
+// the day, so an hour is soon enough.
+const ConsentExpireEvery = time.Hour
+
+// HandleConsentExpire records expired consents.
+func (w *Worker) HandleConsentExpire(ctx context.Context, _ *asynq.Task) error {
+	n, err := w.rel.RecordExpiries(ctx)
+	if n > 0 {
+		w.log.InfoContext(ctx, "consents expired", "count", n)
+	}
+	return err
+}

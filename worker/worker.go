@@ -145,6 +145,7 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TypeFamilyNotify, w.HandleNotify)
 	mux.HandleFunc(TypeConsentRequest, w.HandleConsentRequest)
 	mux.HandleFunc(TypeConsentChase, w.HandleConsentChase)
+	mux.HandleFunc(TypeConsentExpire, w.HandleConsentExpire)
 	mux.HandleFunc(TypeLegalRoute, w.HandleLegalRoute)
 	return mux
 }
@@ -313,7 +314,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	periodic := []struct {
 		typ   string
 		every time.Duration
-	}{{TypeReconcile, w.cfg.ReconcileEvery}, {TypeBlobSweep, w.cfg.SweepEvery}, {TypeConsentChase, ConsentChaseEvery}}
+	}{{TypeReconcile, w.cfg.ReconcileEvery}, {TypeBlobSweep, w.cfg.SweepEvery}, {TypeConsentChase, ConsentChaseEvery}, {TypeConsentExpire, ConsentExpireEvery}}
 	for _, p := range periodic {
 		if _, err := sched.Register(fmt.Sprintf("@every %s", p.every), asynq.NewTask(p.typ, nil),
 			asynq.Queue(queue.Default), asynq.MaxRetry(0), asynq.Unique(p.every-time.Second)); err != nil {
