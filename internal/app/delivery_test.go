@@ -27,7 +27,7 @@ func TestReleaseDelivery(t *testing.T) {
 		if r := e.consent(doc, map[string]any{"granted": []string{"family"}}); r.Status != http.StatusCreated {
 			t.Fatalf("consent: %d %s", r.Status, r.Body)
 		}
-		e.approve(e.setFor(doc, "family", "Alfie Thompson"))
+		set := e.approve(e.setFor(doc, "family", "Alfie Thompson"))
 		body := releaseBody("family")
 		body["family_name"] = "Ms Parent"
 		r := e.release(e.sw, doc, body)
@@ -175,6 +175,13 @@ func TestReleaseDelivery(t *testing.T) {
 		}
 		if r := e.sw.Do(http.MethodGet, "/api/v1/releases/summary", nil); r.Status != http.StatusForbidden {
 			t.Errorf("social worker, summary: %d", r.Status)
+		}
+		// A refusal says why, in words the caller can act on.
+		if r := e.mgr.Do(http.MethodGet, "/api/v1/releases/summary?team=south", nil); r.Status != http.StatusForbidden || !strings.Contains(string(r.Body), "own team") {
+			t.Errorf("manager, another team's summary: %d %s", r.Status, r.Body)
+		}
+		if r := e.sw.Do(http.MethodPost, "/api/v1/redactions/"+set["id"].(string)+"/approve", map[string]any{"sha256": set["version_sha256"]}); r.Status != http.StatusForbidden || !strings.Contains(string(r.Body), "team manager") {
+			t.Errorf("social worker approving: %d %s", r.Status, r.Body)
 		}
 
 		// Delivery is done once: running it again changes nothing.

@@ -224,7 +224,7 @@ func (s *Server) releaseStatus(w http.ResponseWriter, r *http.Request) error {
 		f.All = true
 	case user.Manager:
 		if f.Team != "" && f.Team != u.Team {
-			if err := s.deny(r, "release.status", "", ""); err != nil {
+			if err := s.denied(r, "release.status", "", ""); err != nil {
 				return err
 			}
 			return errForbidden("a manager sees their own team's releases (" + u.Team + ")")
@@ -289,7 +289,7 @@ func (s *Server) releaseSummary(w http.ResponseWriter, r *http.Request) error {
 	case u.Role == user.Manager && team == "":
 		team = u.Team
 	case u.Role == user.Manager && team != u.Team:
-		if err := s.deny(r, "release.summary", "", ""); err != nil {
+		if err := s.denied(r, "release.summary", "", ""); err != nil {
 			return err
 		}
 		return errForbidden("a manager sees their own team's summary (" + u.Team + ")")

@@ -112,7 +112,7 @@ func (s *Server) document(r *http.Request, id string, ac access, action string) 
 	if ok {
 		return d, c, nil
 	}
-	if err := s.deny(r, action, c.ID, d.ID); err != nil {
+	if err := s.denied(r, action, c.ID, d.ID); err != nil {
 		return d, c, err
 	}
 	switch {
