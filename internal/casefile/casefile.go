@@ -194,12 +194,21 @@ func (s *Store) Get(ctx context.Context, id string) (Case, error) {
 }
 
 // ListFor returns the cases a user is allocated to (every case for an
-// administrator), newest first.
+// administrator; for Legal Services, the cases routed to it: a Care Order
+// or Interim Care Order, or a document with an advice request or an
+// override), newest first.
 func (s *Store) ListFor(ctx context.Context, u user.User) ([]Case, error) {
 	q := `SELECT c.id FROM cases c JOIN case_allocations a ON a.case_id = c.id WHERE a.user_id = ? ORDER BY c.created_at DESC`
 	args := []any{u.ID}
-	if u.Role == user.Admin {
+	switch u.Role {
+	case user.Admin:
 		q, args = `SELECT id FROM cases ORDER BY created_at DESC`, nil
+	case user.Legal:
+		q = `SELECT id FROM cases WHERE legal_status IN (?, ?)
+			OR id IN (SELECT d.case_id FROM documents d JOIN legal_advice a ON a.document_id = d.id)
+			OR id IN (SELECT d.case_id FROM documents d JOIN consent_overrides o ON o.document_id = d.id)
+			ORDER BY created_at DESC`
+		args = []any{string(CareOrder), string(InterimCareOrder)}
 	}
 	rows, err := s.db.Query(ctx, q, args...)
 	if err != nil {
