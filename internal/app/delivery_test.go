@@ -2,12 +2,14 @@ package app_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -225,4 +227,72 @@ func pdfText(t *testing.T, pdf []byte) (string, bool) {
 		t.Fatalf("pdftotext: %v", err)
 	}
 	return string(out), true
+}
+
+// TestReleaseIdempotencyKey: a client that retries a release with the
+// same Idempotency-Key (its answer was lost) gets the release already
+// made, with a new link, never a second release, even when the retries
+// race; the key used for another request is refused.
+func TestReleaseIdempotencyKey(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, mode apptest.Mode) {
+		e := newReleaseEnv(t, mode)
+		_, doc := e.document("child_in_need")
+		if r := e.consent(doc, map[string]any{"granted": []string{"family"}}); r.Status != http.StatusCreated {
+			t.Fatalf("consent: %d %s", r.Status, r.Body)
+		}
+		e.approve(e.setFor(doc, "family", "Alfie Thompson"))
+		path := "/api/v1/documents/" + doc + "/releases"
+		key := http.Header{"Idempotency-Key": {"release-7f3a"}}
+		first := e.sw.DoWith(http.MethodPost, path, releaseBody("family"), key)
+		if first.Status != http.StatusCreated {
+			t.Fatalf("release: %d %s", first.Status, first.Body)
+		}
+		again := e.sw.DoWith(http.MethodPost, path, releaseBody("family"), key)
+		a, b := first.Map(t), again.Map(t)
+		if again.Status != http.StatusOK || again.Header.Get("Idempotent-Replayed") != "true" || a["id"] != b["id"] || a["reference"] != b["reference"] {
+			t.Fatalf("retry: %d %s", again.Status, again.Body)
+		}
+		oldURL, newURL := a["download"].(map[string]any)["url"].(string), b["download"].(map[string]any)["url"].(string)
+		if oldURL == newURL {
+			t.Error("the retry gave the same link")
+		}
+		other := releaseBody("family")
+		other["purpose"] = "a different purpose"
+		if r := e.sw.DoWith(http.MethodPost, path, other, key); r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("the key reused for another request: %d %s", r.Status, r.Body)
+		}
+		// Retries racing with a fresh key: one release.
+		race := http.Header{"Idempotency-Key": {"release-race"}}
+		var wg sync.WaitGroup
+		codes := make([]int, 4)
+		for i := range codes {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				codes[i] = e.sw.DoWith(http.MethodPost, path, releaseBody("family"), race).Status
+			}()
+		}
+		wg.Wait()
+		created := 0
+		for _, c := range codes {
+			switch c {
+			case http.StatusCreated:
+				created++
+			case http.StatusOK:
+			default:
+				t.Errorf("racing retry: %d", c)
+			}
+		}
+		rs, err := e.env.App.Releases.Releases(context.Background(), doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if created != 1 || len(rs) != 2 {
+			t.Errorf("%d created by the racing retries, %d releases of the document; want 1 and 2", created, len(rs))
+		}
+		// Without a key, a second request is a second release.
+		if r := e.sw.Do(http.MethodPost, path, releaseBody("family")); r.Status != http.StatusCreated {
+			t.Errorf("without a key: %d", r.Status)
+		}
+	})
 }

@@ -2,6 +2,8 @@ package release
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -63,6 +65,37 @@ type ReleaseInput struct {
 	// FamilyName is how the letter telling the family addresses them
 	// ("Ms Smith"); without it, "parent or carer".
 	FamilyName string `json:"family_name,omitempty"`
+	// IdempotencyKey, when set (the Idempotency-Key header), makes a
+	// retry by the same user return the release already made.
+	IdempotencyKey string `json:"-"`
+}
+
+// ErrReplayed marks a release returned for an Idempotency-Key already used:
+// Release returns it wrapped with the earlier release.
+var ErrReplayed = errors.New("replayed")
+
+// replay returns the release the user already made with key, if any; a
+// key used for a different request is refused.
+func (s *Service) replay(ctx context.Context, q store.Querier, a audit.Actor, d document.Document, in ReleaseInput) (Release, bool, error) {
+	if in.IdempotencyKey == "" {
+		return Release{}, false, nil
+	}
+	var id string
+	err := q.QueryRow(ctx, `SELECT id FROM releases WHERE released_by = ? AND idempotency_key = ?`, a.ID, in.IdempotencyKey).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Release{}, false, nil
+	}
+	if err != nil {
+		return Release{}, false, fmt.Errorf("look up idempotency key: %w", err)
+	}
+	r, err := s.GetRelease(ctx, id)
+	if err != nil {
+		return Release{}, false, err
+	}
+	if r.DocumentID != d.ID || r.Audience != in.Audience || r.Recipient != in.Recipient || r.Purpose != in.Purpose {
+		return Release{}, false, fmt.Errorf("%w: this Idempotency-Key was used for release %s of another request: use a new key for a new release", ErrInvalid, r.Reference)
+	}
+	return r, true, nil
 }
 
 // Release is a recorded release to one recipient.
@@ -299,6 +332,14 @@ func (s *Service) Release(ctx context.Context, a audit.Actor, d document.Documen
 	if !in.Audience.Valid() {
 		return Release{}, fmt.Errorf("%w: audience must be family, professional or court", ErrInvalid)
 	}
+	// A retry of a release already made gets that release, whatever the
+	// gates say now.
+	if r, ok, err := s.replay(ctx, s.db, a, d, in); err != nil || ok {
+		if ok {
+			err = ErrReplayed
+		}
+		return r, err
+	}
 	c, err := s.checkGates(ctx, d, in.Audience)
 	if err != nil {
 		return Release{}, err
@@ -325,8 +366,20 @@ func (s *Service) Release(ctx context.Context, a audit.Actor, d document.Documen
 	if !r.FamilyInformed {
 		r.Exemption, r.ExemptionReason = in.Exemption, in.ExemptionReason
 	}
+	var key any // NULL without a key
+	if in.IdempotencyKey != "" {
+		key = in.IdempotencyKey
+	}
+	var earlier Release
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.LockTable(ctx, "releases"); err != nil {
+			return err
+		}
+		// The same key may have come twice at once: the lock orders them.
+		if prev, ok, err := s.replay(ctx, tx, a, d, in); err != nil || ok {
+			if ok {
+				earlier, err = prev, ErrReplayed
+			}
 			return err
 		}
 		var n int
@@ -337,11 +390,11 @@ func (s *Service) Release(ctx context.Context, a audit.Actor, d document.Documen
 		r.Reference = fmt.Sprintf("REL-%s-%06d", year, n+1)
 		if _, err := tx.Exec(ctx, `INSERT INTO releases (id, reference, document_id, case_id, redaction_set_id, version_sha256, audience,
 			recipient_name, recipient_role, recipient_org, purpose, method, lawful_basis, family_informed, exemption, exemption_reason,
-			consent_id, override_id, restrictions, released_by, released_at, team)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			consent_id, override_id, restrictions, released_by, released_at, team, idempotency_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.ID, r.Reference, r.DocumentID, r.CaseID, r.RedactionSetID, r.VersionSHA256, string(r.Audience),
 			r.Recipient.Name, r.Recipient.Role, r.Recipient.Organisation, r.Purpose, r.Method, jsonText(r.LawfulBasis), r.FamilyInformed,
-			r.Exemption, r.ExemptionReason, r.ConsentID, r.OverrideID, r.Restrictions, a.ID, now, team); err != nil {
+			r.Exemption, r.ExemptionReason, r.ConsentID, r.OverrideID, r.Restrictions, a.ID, now, team, key); err != nil {
 			return fmt.Errorf("insert release: %w", err)
 		}
 		if err := insertDelivery(ctx, tx, &r, now); err != nil {
@@ -353,6 +406,9 @@ func (s *Service) Release(ctx context.Context, a audit.Actor, d document.Documen
 			"version_sha256": r.VersionSHA256, "consent_id": r.ConsentID, "override_id": r.OverrideID}
 		return s.audit.AppendTx(ctx, tx, e)
 	})
+	if errors.Is(err, ErrReplayed) {
+		return earlier, err
+	}
 	return r, err
 }
 

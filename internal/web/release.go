@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/releasegate/releasegate/internal/audit"
 	"github.com/releasegate/releasegate/internal/blob"
@@ -616,7 +617,24 @@ func (s *Server) createRelease(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
+	in.IdempotencyKey = r.Header.Get("Idempotency-Key")
+	if k := in.IdempotencyKey; len(k) > 200 || strings.IndexFunc(k, func(c rune) bool { return c < 0x21 || c > 0x7e }) >= 0 {
+		return errUnprocessable("Idempotency-Key must be at most 200 printable ASCII characters")
+	}
 	rel, err := s.rel.Release(r.Context(), actor(r), d, c.Team, in)
+	if errors.Is(err, release.ErrReplayed) {
+		// A retry of a release already made: the same release, and a new
+		// link for the recipient (the caller never saw the first answer).
+		link, err := s.rel.NewLink(r.Context(), actor(r), rel)
+		if err != nil {
+			return err
+		}
+		rel.Download = &link
+		w.Header().Set("Location", "/api/v1/releases/"+rel.ID)
+		w.Header().Set("Idempotent-Replayed", "true")
+		writeJSON(w, http.StatusOK, rel)
+		return nil
+	}
 	var refused *release.RefusedError
 	if errors.As(err, &refused) {
 		p := newProblem(http.StatusConflict, "the document cannot be released yet: every unmet gate is listed in gates")

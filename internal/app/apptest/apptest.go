@@ -252,6 +252,12 @@ func (r *Response) Map(t testing.TB) map[string]any {
 // Do sends a request with an optional JSON body.
 func (c *Client) Do(method, path string, body any) *Response {
 	c.T.Helper()
+	return c.DoWith(method, path, body, nil)
+}
+
+// DoWith is Do with extra request headers.
+func (c *Client) DoWith(method, path string, body any, header http.Header) *Response {
+	c.T.Helper()
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -266,6 +272,9 @@ func (c *Client) Do(method, path string, body any) *Response {
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, vs := range header {
+		req.Header[k] = vs
 	}
 	return c.send(req)
 }
