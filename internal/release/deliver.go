@@ -3,10 +3,8 @@ package release
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -60,12 +58,11 @@ type Link struct {
 
 // newLink makes a token and returns the link and the token's hash.
 func newLink(now time.Time) (Link, string, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return Link{}, "", fmt.Errorf("make download link: %w", err)
+	tok, hash, err := newLinkToken()
+	if err != nil {
+		return Link{}, "", err
 	}
-	tok := base64.RawURLEncoding.EncodeToString(b)
-	return Link{URL: "/download/v1/" + tok, ExpiresAt: now.Add(LinkTTL)}, hashToken(tok), nil
+	return Link{URL: "/download/v1/" + tok, ExpiresAt: now.Add(LinkTTL)}, hash, nil
 }
 
 func hashToken(tok string) string {

@@ -538,7 +538,7 @@ func proposedLines(s string) []string {
 func newLinkToken() (raw, hash string, err error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
-		return "", "", fmt.Errorf("make author link: %w", err)
+		return "", "", fmt.Errorf("make link token: %w", err)
 	}
 	raw = base64.RawURLEncoding.EncodeToString(b)
 	return raw, hashToken(raw), nil
