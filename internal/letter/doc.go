@@ -15,11 +15,10 @@
 // marker dropped in the email) and a line starting "- " is a list item
 // (a bullet with a hanging indent in the PDF).
 //
-// The PDF is built on pdfcpu's object model and written by pdfcpu's writer
-// without its pkg/api facade, whose start-up cost the binary must not pay:
-// Helvetica with WinAnsiEncoding at 11 pt, 25 mm margins, lines broken by
-// the font's widths, a new page when the text runs over. Characters the
-// encoding cannot show are printed as "?". Like the rest of the PDF code,
-// it uses pdfcpu's default configuration, so main must have disabled
-// pdfcpu's configuration directory first.
+// The PDF is laid out here and written by internal/pdf/compose: Helvetica
+// with WinAnsiEncoding at 11 pt, 25 mm margins, lines broken by the font's
+// widths, a new page when the text runs over. Characters the encoding
+// cannot show are printed as "?". Like the rest of the PDF code, it uses
+// pdfcpu's default configuration, so main must have disabled pdfcpu's
+// configuration directory first.
 package letter

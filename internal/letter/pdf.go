@@ -1,17 +1,13 @@
 package letter
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"strconv"
 	"sync"
 	"time"
 
-	"github.com/pdfcpu/pdfcpu/pkg/font"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+	"github.com/releasegate/releasegate/internal/pdf/compose"
 )
 
 // Page geometry, in points: A4 with 25 mm margins.
@@ -41,29 +37,23 @@ const (
 	bottom = margin + 2*footerSize + 6
 )
 
-// The two fonts, as resource names and standard-14 base fonts.
+// The two fonts, as indices of compose.Font (Regular, Bold).
 const (
 	regular = iota
 	bold
 )
 
-var (
-	fontRes  = [2]string{"F1", "F2"}
-	fontBase = [2]string{"Helvetica", "Helvetica-Bold"}
-)
+var fontRes = [2]string{compose.Regular.Resource(), compose.Bold.Resource()}
 
-// widths holds both fonts' advance widths per WinAnsi code, in em, from
-// pdfcpu's copies of Adobe's metrics.
+// widths holds both fonts' advance widths per WinAnsi code, in em.
 var widths = sync.OnceValues(func() (*[2][256]float64, error) {
 	var w [2][256]float64
-	for f, name := range fontBase {
-		for c := 0x20; c <= 0xFF; c++ {
-			g, err := font.CharWidth(name, rune(c))
-			if err != nil {
-				return nil, fmt.Errorf("width of %#x in %s: %w", c, name, err)
-			}
-			w[f][c] = float64(g) / 1000
+	for f := range w {
+		fw, err := compose.Widths(compose.Font(f))
+		if err != nil {
+			return nil, err
 		}
+		w[f] = *fw
 	}
 	return &w, nil
 })
@@ -255,86 +245,9 @@ func writePDF(bs []block, now time.Time) ([]byte, error) {
 	l.letterhead(now)
 	l.blocks(bs)
 	l.footers()
-	return build(l.pages)
-}
-
-// build turns the pages into a pdfcpu model and has pdfcpu's writer write
-// it: a catalog, one page tree, two shared fonts and a Flate content stream
-// per page.
-func build(pages []page) (out []byte, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			out, err = nil, fmt.Errorf("pdfcpu panic while writing: %v", r)
-		}
-	}()
-	xrt, err := pdfcpu.CreateXRefTableWithRootDict()
-	if err != nil {
-		return nil, fmt.Errorf("new document: %w", err)
+	contents := make([][]byte, len(l.pages))
+	for i, p := range l.pages {
+		contents[i] = p.content()
 	}
-	ctx := pdfcpu.CreateContext(xrt, model.NewDefaultConfiguration())
-
-	fonts := types.Dict{}
-	for f, base := range fontBase {
-		ref, err := xrt.IndRefForNewObject(types.Dict{
-			"Type":     types.Name("Font"),
-			"Subtype":  types.Name("Type1"),
-			"BaseFont": types.Name(base),
-			"Encoding": types.Name("WinAnsiEncoding"),
-		})
-		if err != nil {
-			return nil, fmt.Errorf("add font: %w", err)
-		}
-		fonts[fontRes[f]] = *ref
-	}
-	tree := types.Dict{
-		"Type":      types.Name("Pages"),
-		"Count":     types.Integer(len(pages)),
-		"MediaBox":  types.Array{types.Integer(0), types.Integer(0), types.Float(pageW), types.Float(pageH)},
-		"Resources": types.Dict{"Font": fonts, "ProcSet": types.Array{types.Name("PDF"), types.Name("Text")}},
-	}
-	treeRef, err := xrt.IndRefForNewObject(tree)
-	if err != nil {
-		return nil, fmt.Errorf("add page tree: %w", err)
-	}
-	kids := make(types.Array, 0, len(pages))
-	for _, p := range pages {
-		sd, err := xrt.NewStreamDictForBuf(p.content())
-		if err != nil {
-			return nil, fmt.Errorf("content stream: %w", err)
-		}
-		if err := sd.Encode(); err != nil {
-			return nil, fmt.Errorf("compress content stream: %w", err)
-		}
-		contents, err := xrt.IndRefForNewObject(*sd)
-		if err != nil {
-			return nil, fmt.Errorf("add content stream: %w", err)
-		}
-		ref, err := xrt.IndRefForNewObject(types.Dict{
-			"Type":     types.Name("Page"),
-			"Parent":   *treeRef,
-			"Contents": *contents,
-		})
-		if err != nil {
-			return nil, fmt.Errorf("add page: %w", err)
-		}
-		kids = append(kids, *ref)
-	}
-	tree["Kids"] = kids
-	xrt.PageCount = len(pages)
-	catalog, err := xrt.Catalog()
-	if err != nil {
-		return nil, fmt.Errorf("catalog: %w", err)
-	}
-	catalog["Pages"] = *treeRef
-
-	var buf bytes.Buffer
-	bw := bufio.NewWriter(&buf)
-	ctx.Write.Writer = bw
-	if err := pdfcpu.WriteContext(ctx); err != nil {
-		return nil, fmt.Errorf("write: %w", err)
-	}
-	if err := bw.Flush(); err != nil {
-		return nil, fmt.Errorf("write: %w", err)
-	}
-	return buf.Bytes(), nil
+	return compose.Write(pageW, pageH, contents)
 }
