@@ -132,6 +132,12 @@ func TestReleaseDelivery(t *testing.T) {
 			t.Errorf("case record feed: %s", feed.Body)
 		}
 
+		// Reading a release and its case record is audited, as every view is.
+		audit = e.mgr.Do(http.MethodGet, "/api/v1/audit?document="+doc, nil)
+		if !bytes.Contains(audit.Body, []byte(`"release.view"`)) || !bytes.Contains(audit.Body, []byte(`"release.case_record"`)) {
+			t.Error("viewing the release or its case record left no audit row")
+		}
+
 		// Status: the social worker sees it, the one not allocated does not.
 		var list struct{ Releases []struct{ Reference string } }
 		e.sw.Do(http.MethodGet, "/api/v1/releases", nil).JSON(t, &list)

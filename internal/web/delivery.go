@@ -52,8 +52,11 @@ func (s *Server) release(r *http.Request, action string) (release.Release, error
 }
 
 func (s *Server) getRelease(w http.ResponseWriter, r *http.Request) error {
-	rel, err := s.release(r, "release.read")
+	rel, err := s.release(r, "release.view")
 	if err != nil {
+		return err
+	}
+	if err := s.auditRelease(r, rel, "release.view"); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, rel)
@@ -166,6 +169,9 @@ func (s *Server) getCaseRecordEntry(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	if err := s.auditRelease(r, rel, "release.case_record"); err != nil {
+		return err
+	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = io.WriteString(w, e["text"].(string))
@@ -181,6 +187,12 @@ func (s *Server) getCaseRecord(w http.ResponseWriter, r *http.Request) error {
 	}
 	rs, err := s.rel.ListReleases(r.Context(), release.Filter{CaseIDs: []string{c.ID}})
 	if err != nil {
+		return err
+	}
+	ae := actor(r).Entry("release.case_record", audit.OK)
+	ae.CaseID = c.ID
+	ae.Detail = map[string]string{"releases": strconv.Itoa(len(rs))}
+	if err := s.audit.Append(r.Context(), ae); err != nil {
 		return err
 	}
 	entries := []map[string]any{}
