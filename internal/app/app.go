@@ -85,7 +85,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	}
 	a.Metrics = metric.New(a.Queue.Depth, log)
 	a.Web = web.New(db, a.Users, a.Cases, a.Docs, a.Releases, a.Audit, a.Blobs, a.Queue, a.Metrics, log,
-		web.Config{MaxUploadBytes: int64(cfg.MaxUploadMB) << 20, Scratch: scratch, SecureCookies: cfg.SecureCookie})
+		web.Config{MaxUploadBytes: int64(cfg.MaxUploadMB) << 20, Scratch: scratch, SecureCookies: cfg.SecureCookie, PublicPerMinute: cfg.PublicPerMinute})
 	wc := worker.DefaultConfig()
 	wc.Concurrency = cfg.Concurrency
 	a.Worker = worker.New(a.Docs, a.Releases, db, a.Blobs, a.Queue, a.Metrics, log, wc)

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/releasegate/releasegate/internal/app/apptest"
+	"github.com/releasegate/releasegate/internal/config"
+	"github.com/releasegate/releasegate/internal/user"
 )
 
 // TestReleaseDelivery follows a release after it is made: the worker
@@ -301,4 +303,32 @@ func TestReleaseIdempotencyKey(t *testing.T) {
 			t.Errorf("without a key: %d", r.Status)
 		}
 	})
+}
+
+// TestPublicRoutesRateLimited: a client address gets RG_PUBLIC_RATE_PER_MIN
+// requests a minute to the routes that need no account (a guessed
+// download or author token, a guessed password), then 429 with
+// Retry-After; the API behind an account is not limited by it.
+func TestPublicRoutesRateLimited(t *testing.T) {
+	env := apptest.Start(t, apptest.Embedded, apptest.Options{Config: func(c *config.Config) { c.PublicPerMinute = 5 }})
+	anon := env.Anonymous()
+	sw := env.User("sam", user.SocialWorker)
+	paths := []string{"/download/v1/guess-1", "/author/v1/guess-2", "/download/v1/guess-3", "/author/v1/guess-4", "/download/v1/guess-5"}
+	for _, p := range paths {
+		if r := anon.Do(http.MethodGet, p, nil); r.Status != http.StatusNotFound {
+			t.Fatalf("%s within the allowance: %d", p, r.Status)
+		}
+	}
+	r := anon.Do(http.MethodGet, "/download/v1/guess-6", nil)
+	if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("past the allowance: %d %v", r.Status, r.Header)
+	}
+	if r := anon.Do(http.MethodPost, "/api/v1/session", map[string]any{"username": "sam", "password": "guess"}); r.Status != http.StatusTooManyRequests {
+		t.Errorf("sign-in past the allowance: %d", r.Status)
+	}
+	for range 10 {
+		if r := sw.Do(http.MethodGet, "/api/v1/me", nil); r.Status != http.StatusOK {
+			t.Fatalf("the API behind an account: %d", r.Status)
+		}
+	}
 }

@@ -33,6 +33,11 @@ type Config struct {
 	Concurrency  int    // RG_WORKER_CONCURRENCY, default 4
 	LogLevel     string // RG_LOG_LEVEL: debug, info, warn, error
 	SecureCookie bool   // RG_SECURE_COOKIES: set when served over HTTPS
+	// PublicPerMinute bounds the requests one client address may make to
+	// the routes that need no account (sign-in, an author's link, a
+	// recipient's download): RG_PUBLIC_RATE_PER_MIN, default 120; 0 is no
+	// limit.
+	PublicPerMinute int
 
 	// PublicURL is where people outside the council reach releasegate
 	// (RG_PUBLIC_URL, e.g. https://releasegate.example.gov.uk): the start
@@ -60,7 +65,7 @@ type Config struct {
 func Defaults() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./data", S3Bucket: "releasegate", S3UseTLS: true,
 		MaxUploadMB: 100, MaxPages: 2000, MaxExpandMB: 1024, Concurrency: 4, LogLevel: "info", QueueAddr: "127.0.0.1:0",
-		SMTPPort: 587, ConsentLinkDays: 14, ConsentChaseDays: 3, ConsentReminders: 2}
+		SMTPPort: 587, ConsentLinkDays: 14, ConsentChaseDays: 3, ConsentReminders: 2, PublicPerMinute: 120}
 }
 
 // FromEnv reads the environment over the defaults. getenv is os.Getenv in
@@ -119,6 +124,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	num(&c.Concurrency, "RG_WORKER_CONCURRENCY")
 	str(&c.LogLevel, "RG_LOG_LEVEL")
 	boolean(&c.SecureCookie, "RG_SECURE_COOKIES")
+	num(&c.PublicPerMinute, "RG_PUBLIC_RATE_PER_MIN")
 	str(&c.PublicURL, "RG_PUBLIC_URL")
 	str(&c.SMTPHost, "RG_SMTP_HOST")
 	num(&c.SMTPPort, "RG_SMTP_PORT")

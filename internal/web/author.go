@@ -20,7 +20,7 @@ func (s *Server) authorRoutes(mux *http.ServeMux, api func(string, handlerFunc))
 	api("POST /api/v1/documents/{id}/consent-requests/{rid}/cancel", s.cancelConsentRequest)
 	s.outboxRoutes(api)
 
-	author := func(pattern string, h handlerFunc) { mux.Handle(pattern, s.public(s.authorProblems(h))) }
+	author := func(pattern string, h handlerFunc) { mux.Handle(pattern, s.limited(s.public(s.authorProblems(h)))) }
 	author("GET /author/v1/{token}", s.authorView)
 	author("GET /author/v1/{token}/preview/{audience}", s.authorPreview)
 	author("POST /author/v1/{token}/answer", s.authorAnswer)

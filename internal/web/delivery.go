@@ -28,7 +28,7 @@ func (s *Server) deliveryRoutes(mux *http.ServeMux, api func(string, handlerFunc
 	api("POST /api/v1/releases/{rid}/link", s.newReleaseLink)
 	api("GET /api/v1/cases/{case}/case-record", s.getCaseRecord)
 	// The recipient has no account: the link's token is the credential.
-	mux.Handle("GET /download/v1/{token}", s.public(s.download))
+	mux.Handle("GET /download/v1/{token}", s.limited(s.public(s.download)))
 }
 
 // enqueueDelivery asks the worker to deliver a new release; if the queue

@@ -31,6 +31,9 @@ type Config struct {
 	MaxUploadBytes int64  // largest file accepted
 	Scratch        string // where uploads are spooled ("" = os.TempDir())
 	SecureCookies  bool   // set the Secure flag on session cookies (behind TLS)
+	// PublicPerMinute bounds each client address's requests to the routes
+	// that need no account; 0 is no limit.
+	PublicPerMinute int
 }
 
 // Server holds what the handlers need.
@@ -46,12 +49,14 @@ type Server struct {
 	metrics *metric.Metrics
 	log     *slog.Logger
 	cfg     Config
+	limit   *limiter // of the routes needing no account; nil: none
 }
 
 // New returns a Server.
 func New(db *store.DB, users *user.Store, cases *casefile.Store, docs *document.Service, rel *release.Service, log *audit.Log,
 	blobs blob.Store, q *queue.Queue, m *metric.Metrics, logger *slog.Logger, cfg Config) *Server {
-	return &Server{db: db, users: users, cases: cases, docs: docs, rel: rel, audit: log, blobs: blobs, q: q, metrics: m, log: logger, cfg: cfg}
+	return &Server{db: db, users: users, cases: cases, docs: docs, rel: rel, audit: log, blobs: blobs, q: q, metrics: m, log: logger, cfg: cfg,
+		limit: newLimiter(cfg.PublicPerMinute)}
 }
 
 // Handler returns the routed handler with its middleware.
@@ -63,7 +68,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.Registry, promhttp.HandlerOpts{}))
 
-	mux.Handle("POST /api/v1/session", s.public(s.login))
+	mux.Handle("POST /api/v1/session", s.limited(s.public(s.login)))
 	api("DELETE /api/v1/session", s.logout)
 	api("GET /api/v1/me", s.me)
 	api("POST /api/v1/me/password", s.changePassword)
