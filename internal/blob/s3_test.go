@@ -9,7 +9,6 @@ import (
 	"errors"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -246,19 +245,28 @@ func (m *minioServer) start(t *testing.T) {
 	}
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		// ready, not live: live answers before the object layer is up,
-		// and a request then fails with "Server not initialized yet".
-		resp, err := http.Get("http://" + m.addr + "/minio/health/ready")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
+		// Up when it answers an S3 request: its health checks answer
+		// before the object layer is, and a request then fails with
+		// "Server not initialized yet".
+		if m.serves() {
+			return
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	m.stop(t)
 	t.Fatalf("minio did not become ready on %s:\n%s", m.addr, logs.String())
+}
+
+// serves reports whether the server answers an S3 request.
+func (m *minioServer) serves() bool {
+	c, err := minio.New(m.addr, &minio.Options{Creds: credentials.NewStaticV4(m.user, m.pass, "")})
+	if err != nil {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_, err = c.ListBuckets(ctx)
+	return err == nil
 }
 
 func (m *minioServer) stop(t *testing.T) {
