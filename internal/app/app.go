@@ -128,15 +128,26 @@ func OpenDB(ctx context.Context, cfg config.Config) (*store.DB, error) {
 }
 
 // OpenBlobs opens object storage: S3 when an endpoint is configured,
-// otherwise a directory under the data directory.
+// otherwise a directory under the data directory. Storage that is not up
+// yet (started alongside the service) is waited for, up to 30 seconds.
 func OpenBlobs(ctx context.Context, cfg config.Config) (blob.Store, error) {
 	if cfg.S3Endpoint == "" {
 		return blob.NewDir(filepath.Join(cfg.DataDir, "blobs"))
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	return blob.NewS3(ctx, blob.S3Config{Endpoint: cfg.S3Endpoint, Bucket: cfg.S3Bucket, AccessKey: cfg.S3AccessKey,
-		SecretKey: cfg.S3SecretKey, Region: cfg.S3Region, UseTLS: cfg.S3UseTLS})
+	for {
+		st, err := blob.NewS3(ctx, blob.S3Config{Endpoint: cfg.S3Endpoint, Bucket: cfg.S3Bucket, AccessKey: cfg.S3AccessKey,
+			SecretKey: cfg.S3SecretKey, Region: cfg.S3Region, UseTLS: cfg.S3UseTLS})
+		if err == nil || !errors.Is(err, blob.ErrUnavailable) {
+			return st, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
 }
 
 // Close releases the backends.
