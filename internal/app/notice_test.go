@@ -304,10 +304,17 @@ func TestLegalRouteByEmail(t *testing.T) {
 		set := e.approve(e.setFor(doc, "court", "Alfie Thompson"))
 		id, sha := set["id"].(string), set["version_sha256"].(string)
 
+		// Sent: the mail server has it and the worker has recorded it (until
+		// then a second run is told another worker is sending it).
 		deadline := time.Now().Add(wait)
-		for len(srv.Messages()) == 0 {
+		for {
+			var state string
+			err := e.env.App.DB.QueryRow(ctx, `SELECT state FROM notices WHERE redaction_set_id = ?`, id).Scan(&state)
+			if err == nil && state == "sent" && len(srv.Messages()) > 0 {
+				break
+			}
 			if time.Now().After(deadline) {
-				t.Fatalf("no email to Legal Services after %s", wait)
+				t.Fatalf("no email to Legal Services recorded as sent after %s (state %q)", wait, state)
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
