@@ -17,7 +17,7 @@ import (
 	"github.com/releasegate/releasegate/internal/pdf/text"
 )
 
-func readTermsFile(t *testing.T) []string {
+func readTermsFile(t testing.TB) []string {
 	t.Helper()
 	f, err := os.Open(filepath.Join("..", "..", "..", "testdata", "redact-terms.txt"))
 	if err != nil {
