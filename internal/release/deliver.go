@@ -85,41 +85,10 @@ func insertDelivery(ctx context.Context, tx *store.Tx, r *Release, now time.Time
 	return nil
 }
 
-const deliveryCols = `state, error, stamped_key, family_letter_key, link_expires_at, downloads, notify_family, delivered_at`
-
-func scanDelivery(row interface{ Scan(...any) error }, d *Delivery) error {
-	var stamped, letterKey sql.NullString
-	if err := row.Scan(&d.State, &d.Error, &stamped, &letterKey, &d.LinkExpiresAt, &d.Downloads, &d.NotifyFamily, &d.DeliveredAt); err != nil {
-		return err
-	}
-	d.stampedKey, d.familyLetterKy = blob.Key(stamped.String), blob.Key(letterKey.String)
-	d.FamilyLetter = letterKey.Valid
-	return nil
-}
-
-// delivery reads a release's delivery.
-func (s *Service) delivery(ctx context.Context, q store.Querier, releaseID string) (Delivery, error) {
-	var d Delivery
-	err := scanDelivery(q.QueryRow(ctx, `SELECT `+deliveryCols+` FROM deliveries WHERE release_id = ?`, releaseID), &d)
-	if errors.Is(err, sql.ErrNoRows) {
-		return d, fmt.Errorf("%w: release %s has no delivery", ErrNotFound, releaseID)
-	}
-	if err != nil {
-		return d, fmt.Errorf("read delivery: %w", err)
-	}
-	return d, nil
-}
-
 // GetRelease reads one release with its delivery.
 func (s *Service) GetRelease(ctx context.Context, id string) (Release, error) {
 	rs, err := s.queryReleases(ctx, `WHERE r.id = ?`, id)
-	if err != nil {
-		return Release{}, err
-	}
-	if len(rs) == 0 {
-		return Release{}, fmt.Errorf("%w: no release %s", ErrNotFound, id)
-	}
-	return rs[0], nil
+	return only(rs, err, "release")
 }
 
 // Deliver makes a release's stamped file: every page of the approved

@@ -59,13 +59,9 @@ func (s *Service) AnswerAdvice(ctx context.Context, a audit.Actor, id, answer st
 	var ad Advice
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
 		as, err := adviceWhere(ctx, tx, "id = ?"+tx.ForUpdate(), id)
-		if err != nil {
+		if ad, err = only(as, err, "advice request"); err != nil {
 			return err
 		}
-		if len(as) == 0 {
-			return fmt.Errorf("%w: there is no such advice request", ErrNotFound)
-		}
-		ad = as[0]
 		if !ad.Open {
 			return fmt.Errorf("%w: this request was already answered", ErrConflict)
 		}
@@ -94,13 +90,7 @@ func (s *Service) Advice(ctx context.Context, documentID string) ([]Advice, erro
 // GetAdvice returns one request.
 func (s *Service) GetAdvice(ctx context.Context, id string) (Advice, error) {
 	as, err := adviceWhere(ctx, s.db, "id = ?", id)
-	if err != nil {
-		return Advice{}, err
-	}
-	if len(as) == 0 {
-		return Advice{}, fmt.Errorf("%w: there is no such advice request", ErrNotFound)
-	}
-	return as[0], nil
+	return only(as, err, "advice request")
 }
 
 func adviceWhere(ctx context.Context, q store.Querier, where string, args ...any) ([]Advice, error) {
@@ -197,13 +187,9 @@ func (s *Service) ApproveOverride(ctx context.Context, a audit.Actor, id string)
 	var o Override
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
 		os, err := overridesWhere(ctx, tx, "id = ?"+tx.ForUpdate(), id)
-		if err != nil {
+		if o, err = only(os, err, "override"); err != nil {
 			return err
 		}
-		if len(os) == 0 {
-			return fmt.Errorf("%w: there is no such override", ErrNotFound)
-		}
-		o = os[0]
 		if o.ApprovedBy != "" {
 			return fmt.Errorf("%w: this override is already approved", ErrConflict)
 		}
@@ -230,13 +216,7 @@ func (s *Service) ApproveOverride(ctx context.Context, a audit.Actor, id string)
 // GetOverride returns one override.
 func (s *Service) GetOverride(ctx context.Context, id string) (Override, error) {
 	os, err := overridesWhere(ctx, s.db, "id = ?", id)
-	if err != nil {
-		return Override{}, err
-	}
-	if len(os) == 0 {
-		return Override{}, fmt.Errorf("%w: there is no such override", ErrNotFound)
-	}
-	return os[0], nil
+	return only(os, err, "override")
 }
 
 // Overrides lists a document's overrides.

@@ -201,13 +201,7 @@ func (s *Service) auditSet(ctx context.Context, tx *store.Tx, a audit.Actor, cas
 // GetSet returns a redaction set.
 func (s *Service) GetSet(ctx context.Context, id string) (Set, error) {
 	sets, err := setsWhere(ctx, s.db, "id = ?", id)
-	if err != nil {
-		return Set{}, err
-	}
-	if len(sets) == 0 {
-		return Set{}, fmt.Errorf("%w: there is no such redaction set", ErrNotFound)
-	}
-	return sets[0], nil
+	return only(sets, err, "redaction set")
 }
 
 // Sets lists a document's redaction sets, newest first.
@@ -268,13 +262,9 @@ func (s *Service) transition(ctx context.Context, a audit.Actor, id, action stri
 	var st Set
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
 		sets, err := setsWhere(ctx, tx, "id = ?"+tx.ForUpdate(), id)
-		if err != nil {
+		if st, err = only(sets, err, "redaction set"); err != nil {
 			return err
 		}
-		if len(sets) == 0 {
-			return fmt.Errorf("%w: there is no such redaction set", ErrNotFound)
-		}
-		st = sets[0]
 		if err := check(st); err != nil {
 			return err
 		}

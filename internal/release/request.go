@@ -327,13 +327,7 @@ func (s *Service) GetRequest(ctx context.Context, id string) (Request, error) {
 		return Request{}, fmt.Errorf("%w: there is no such consent request", ErrNotFound)
 	}
 	rs, err := requestsWhere(ctx, s.db, s.now().UTC(), "id = ?", id)
-	if err != nil {
-		return Request{}, err
-	}
-	if len(rs) == 0 {
-		return Request{}, fmt.Errorf("%w: there is no such consent request", ErrNotFound)
-	}
-	return rs[0], nil
+	return only(rs, err, "consent request")
 }
 
 // Requests lists a document's consent requests, newest first.

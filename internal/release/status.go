@@ -2,11 +2,14 @@ package release
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/releasegate/releasegate/internal/blob"
 )
 
 const releaseCols = `r.id, r.reference, r.document_id, r.case_id, r.redaction_set_id, r.version_sha256, r.audience, r.recipient_name,
@@ -28,27 +31,23 @@ func (s *Service) queryReleases(ctx context.Context, where string, args ...any) 
 		var r Release
 		var lb string
 		var dl Delivery
-		err := scanDelivery(scanFunc(func(dst ...any) error {
-			all := append([]any{&r.ID, &r.Reference, &r.DocumentID, &r.CaseID, &r.RedactionSetID, &r.VersionSHA256, &r.Audience, &r.Recipient.Name,
-				&r.Recipient.Role, &r.Recipient.Organisation, &r.Purpose, &r.Method, &lb, &r.FamilyInformed, &r.Exemption, &r.ExemptionReason,
-				&r.ConsentID, &r.OverrideID, &r.Restrictions, &r.ReleasedBy, &r.ReleasedAt, &r.Team, &r.authorOrg, &r.FamilyName}, dst...)
-			return rows.Scan(all...)
-		}), &dl)
-		if err != nil {
+		var stamped, letterKey sql.NullString
+		if err := rows.Scan(&r.ID, &r.Reference, &r.DocumentID, &r.CaseID, &r.RedactionSetID, &r.VersionSHA256, &r.Audience, &r.Recipient.Name,
+			&r.Recipient.Role, &r.Recipient.Organisation, &r.Purpose, &r.Method, &lb, &r.FamilyInformed, &r.Exemption, &r.ExemptionReason,
+			&r.ConsentID, &r.OverrideID, &r.Restrictions, &r.ReleasedBy, &r.ReleasedAt, &r.Team, &r.authorOrg, &r.FamilyName,
+			&dl.State, &dl.Error, &stamped, &letterKey, &dl.LinkExpiresAt, &dl.Downloads, &dl.NotifyFamily, &dl.DeliveredAt); err != nil {
 			return nil, fmt.Errorf("read release: %w", err)
 		}
 		if err := fromJSON(lb, &r.LawfulBasis); err != nil {
 			return nil, err
 		}
+		dl.stampedKey, dl.familyLetterKy = blob.Key(stamped.String), blob.Key(letterKey.String)
+		dl.FamilyLetter = letterKey.Valid
 		r.Delivery = &dl
 		out = append(out, r)
 	}
 	return out, rows.Err()
 }
-
-type scanFunc func(...any) error
-
-func (f scanFunc) Scan(dst ...any) error { return f(dst...) }
 
 // Filter selects releases for the status list.
 type Filter struct {

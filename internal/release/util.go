@@ -82,3 +82,16 @@ func splitLock(where string) (string, string) {
 	}
 	return where, ""
 }
+
+// only returns the record a query by id found, or ErrNotFound saying
+// there is no such what.
+func only[T any](list []T, err error, what string) (T, error) {
+	var zero T
+	if err != nil {
+		return zero, err
+	}
+	if len(list) == 0 {
+		return zero, fmt.Errorf("%w: there is no such %s", ErrNotFound, what)
+	}
+	return list[0], nil
+}

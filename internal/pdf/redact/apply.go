@@ -317,17 +317,7 @@ func (pe *pageEdit) cut(p *text.Page, sel []int, drops map[int]map[int]bool, ref
 			pe.problems = append(pe.problems, fmt.Sprintf("page %d: %d lines of vertical or unsized text keep their layout, and widths leak", pe.page, pl.kept))
 		}
 		// A kept line's own boxes: its removed glyphs as they lie.
-		var rest []int
-		for _, vl := range visualLines(p) {
-			if !vl.ok {
-				for _, gi := range vl.glyphs {
-					if removed[gi] {
-						rest = append(rest, gi)
-					}
-				}
-			}
-		}
-		pe.runBoxes = append(pe.runBoxes, exactBoxes(p, rest)...)
+		pe.runBoxes = append(pe.runBoxes, exactBoxes(p, pl.unplanned)...)
 	} else {
 		pe.runBoxes = exactBoxes(p, sel)
 	}

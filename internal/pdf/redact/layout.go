@@ -37,6 +37,8 @@ type layoutPlan struct {
 	shift map[int]float64 // glyph → how far forwards it moves, in its TJ units
 	boxes [][4]Point      // a box over each removed run, at its widened place
 	kept  int             // lines with removed glyphs left in their own layout
+	// unplanned are the removed glyphs of those lines.
+	unplanned []int
 }
 
 // item is a kept glyph or a run of removed ones, along a line.
@@ -63,8 +65,13 @@ func planLayout(p *text.Page, removed map[int]bool) layoutPlan {
 		case !has:
 		case !vl.ok:
 			pl.kept++
+			for _, gi := range vl.glyphs {
+				if removed[gi] {
+					pl.unplanned = append(pl.unplanned, gi)
+				}
+			}
 		default:
-			pl.planLine(p, vl.glyphs, removed, vl.dir, rightMargin(p, vls, li))
+			pl.planLine(p, vl.glyphs, removed, vl.dir, rightMargin(vls, li))
 		}
 	}
 	return pl
@@ -75,30 +82,16 @@ func planLayout(p *text.Page, removed map[int]bool) layoutPlan {
 // The column is the lines in the same direction starting within a few
 // ems of this one (a paragraph's indented first line too). Other lines
 // only: this line's own end would tell how long its removed text was.
-func rightMargin(p *text.Page, vls []visualLine, li int) float64 {
-	extent := func(vl *visualLine, d Point) (start, end float64) {
-		start, end = math.Inf(1), math.Inf(-1)
-		for _, gi := range vl.glyphs {
-			g := &p.Glyphs[gi]
-			s := dot(g.Quad[0], d)
-			start, end = min(start, s), max(end, s+g.Width*g.Unit)
-		}
-		return start, end
-	}
+func rightMargin(vls []visualLine, li int) float64 {
 	l := &vls[li]
-	start, _ := extent(l, l.dir)
 	margin := math.NaN()
 	for mi := range vls {
 		m := &vls[mi]
-		if mi == li || !m.ok || m.dir.X*l.dir.X+m.dir.Y*l.dir.Y < 0.999 {
+		if mi == li || !m.ok || m.dir.X*l.dir.X+m.dir.Y*l.dir.Y < 0.999 || math.Abs(m.start-l.start) > 4*l.size {
 			continue
 		}
-		ms, me := extent(m, l.dir)
-		if math.Abs(ms-start) > 4*l.size {
-			continue
-		}
-		if math.IsNaN(margin) || me > margin {
-			margin = me
+		if math.IsNaN(margin) || m.end > margin {
+			margin = m.end
 		}
 	}
 	return margin
@@ -111,6 +104,9 @@ type visualLine struct {
 	perp   float64 // the baseline's offset across dir
 	size   float64
 	ok     bool // can be laid out (see lineDir)
+	// start and end are where its glyphs begin and end along dir (their
+	// fonts' own advances), when ok.
+	start, end float64
 }
 
 // visualLines joins the page's lines (runs of glyphs drawn one after
@@ -141,11 +137,19 @@ func visualLines(p *text.Page) []visualLine {
 			out = append(out, visualLine{glyphs: append([]int(nil), ln...), dir: d, perp: perp, size: first.Size, ok: true})
 		}
 	}
-	for _, vl := range out {
-		if vl.ok {
-			sort.SliceStable(vl.glyphs, func(i, j int) bool {
-				return dot(p.Glyphs[vl.glyphs[i]].Quad[0], vl.dir) < dot(p.Glyphs[vl.glyphs[j]].Quad[0], vl.dir)
-			})
+	for i := range out {
+		vl := &out[i]
+		if !vl.ok {
+			continue
+		}
+		sort.SliceStable(vl.glyphs, func(i, j int) bool {
+			return dot(p.Glyphs[vl.glyphs[i]].Quad[0], vl.dir) < dot(p.Glyphs[vl.glyphs[j]].Quad[0], vl.dir)
+		})
+		vl.start, vl.end = math.Inf(1), math.Inf(-1)
+		for _, gi := range vl.glyphs {
+			g := &p.Glyphs[gi]
+			at := dot(g.Quad[0], vl.dir)
+			vl.start, vl.end = min(vl.start, at), max(vl.end, at+g.Width*g.Unit)
 		}
 	}
 	return out
