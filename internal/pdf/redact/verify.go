@@ -28,6 +28,10 @@ type Verification struct {
 
 	overlaps []int // per page, glyphs running into their neighbour
 	visible  []int // per page, glyphs a reader sees
+	// underMark are the pages with a glyph under a mark; other says some
+	// failure was of another kind (a term, unreadable text).
+	underMark map[int]bool
+	other     bool
 }
 
 // maxFailures bounds what a verification lists.
@@ -49,6 +53,7 @@ func Verify(ctx context.Context, data []byte, password string, terms []string, m
 	}
 	if doc.Ctx.Encrypt == nil {
 		for _, where := range rawFileHits(data, terms) {
+			v.other = true
 			if len(v.Failures) < maxFailures {
 				v.Failures = append(v.Failures, where+" holds a term")
 			}
@@ -59,11 +64,15 @@ func Verify(ctx context.Context, data []byte, password string, terms []string, m
 }
 
 func verifyDoc(ctx context.Context, doc *ingest.Document, terms []string, marks []Mark, lim text.Limits) (Verification, error) {
-	var v Verification
-	fail := func(format string, args ...any) {
+	v := Verification{underMark: map[int]bool{}}
+	record := func(format string, args ...any) {
 		if len(v.Failures) < maxFailures {
 			v.Failures = append(v.Failures, fmt.Sprintf(format, args...))
 		}
+	}
+	fail := func(format string, args ...any) {
+		v.other = true
+		record(format, args...)
 	}
 	m := newMatcher(terms)
 	ex := text.New(doc, lim)
@@ -81,7 +90,8 @@ func verifyDoc(ctx context.Context, doc *ingest.Document, terms []string, marks 
 			b := p.Glyphs[gi].Quad.Bounds()
 			for k, mk := range marks {
 				if mk.Page == n && covered(b, normRect(mk.Rect)) {
-					fail("page %d: a glyph remains under mark %d", n, k+1)
+					v.underMark[n] = true
+					record("page %d: a glyph remains under mark %d", n, k+1)
 					break
 				}
 			}
@@ -276,7 +286,7 @@ func Redact(ctx context.Context, data []byte, password string, opt Options) ([]b
 	why := ""
 	switch {
 	case errors.Is(err, ErrVerify) && underMarkOnly(v):
-		pages, why = markPages(v), "gaps could not be widened without moving text under a mark"
+		pages, why = v.underMark, "gaps could not be widened without moving text under a mark"
 	case err == nil:
 		pages, why = morePages(rep.overlaps, v.overlaps), "widening the gaps made kept text run into other text"
 		if hidden := morePages(v.visible, rep.visible); len(hidden) > 0 {
@@ -296,18 +306,6 @@ func Redact(ctx context.Context, data []byte, password string, opt Options) ([]b
 		rep.Problems = append(rep.Problems, fmt.Sprintf("page %d: %s: the exact layout was kept, and widths leak", n, why))
 	}
 	return out, rep, v, err
-}
-
-// markPages returns the pages a verification found glyphs under marks on.
-func markPages(v Verification) map[int]bool {
-	out := map[int]bool{}
-	for _, f := range v.Failures {
-		var n int
-		if _, err := fmt.Sscanf(f, "page %d:", &n); err == nil {
-			out[n] = true
-		}
-	}
-	return out
 }
 
 // morePages returns the pages of the output with more pairs of
@@ -357,15 +355,7 @@ func overlaps(p *text.Page) int {
 // underMarkOnly reports a verification that failed only because glyphs lie
 // under marks.
 func underMarkOnly(v Verification) bool {
-	if len(v.Failures) == 0 {
-		return false
-	}
-	for _, f := range v.Failures {
-		if !strings.Contains(f, "a glyph remains under mark") {
-			return false
-		}
-	}
-	return true
+	return len(v.underMark) > 0 && !v.other
 }
 
 func redactOnce(ctx context.Context, data []byte, password string, opt Options) ([]byte, Report, Verification, error) {
